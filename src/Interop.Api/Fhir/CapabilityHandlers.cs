@@ -1,0 +1,99 @@
+using System.Reflection;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Api.Fhir;
+
+/// <summary>
+/// <c>GET /fhir/metadata</c>: the CapabilityStatement is generated from the endpoints actually
+/// mapped (their <see cref="FhirInteractionMetadata"/>), so it cannot claim what we do not do.
+/// </summary>
+public static class CapabilityHandlers
+{
+    private static CapabilityStatement? _cached;
+
+    public static IResult Metadata(HttpContext http, EndpointDataSource endpoints)
+    {
+        var statement = _cached ??= Build(endpoints, FhirRoutes.BaseUrl(http));
+        return FhirResponse.Of(statement);
+    }
+
+    public static CapabilityStatement Build(EndpointDataSource endpoints, string baseUrl)
+    {
+        var interactions = endpoints.Endpoints
+            .Select(e => e.Metadata.GetMetadata<FhirInteractionMetadata>()?.Interaction)
+            .OfType<FhirInteraction>()
+            .ToHashSet();
+        var extensions = endpoints.Endpoints.SelectMany(e => e.Metadata.OfType<CapabilityContribution>()).ToList();
+
+        var version = typeof(CapabilityHandlers).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1.0";
+        var rest = new CapabilityStatement.RestComponent { Mode = CapabilityStatement.RestfulCapabilityMode.Server };
+        var typeLevel = new List<CapabilityStatement.TypeRestfulInteraction>();
+        void Add(FhirInteraction i, CapabilityStatement.TypeRestfulInteraction code)
+        {
+            if (interactions.Contains(i)) typeLevel.Add(code);
+        }
+        Add(FhirInteraction.Read, CapabilityStatement.TypeRestfulInteraction.Read);
+        Add(FhirInteraction.VRead, CapabilityStatement.TypeRestfulInteraction.Vread);
+        Add(FhirInteraction.Update, CapabilityStatement.TypeRestfulInteraction.Update);
+        Add(FhirInteraction.Patch, CapabilityStatement.TypeRestfulInteraction.Patch);
+        Add(FhirInteraction.Delete, CapabilityStatement.TypeRestfulInteraction.Delete);
+        Add(FhirInteraction.HistoryInstance, CapabilityStatement.TypeRestfulInteraction.HistoryInstance);
+        Add(FhirInteraction.HistoryType, CapabilityStatement.TypeRestfulInteraction.HistoryType);
+        Add(FhirInteraction.Create, CapabilityStatement.TypeRestfulInteraction.Create);
+        Add(FhirInteraction.SearchType, CapabilityStatement.TypeRestfulInteraction.SearchType);
+
+        foreach (var type in ModelInfo.SupportedResources.Order(StringComparer.Ordinal))
+        {
+            var resource = new CapabilityStatement.ResourceComponent
+            {
+                Type = type,
+                Versioning = CapabilityStatement.ResourceVersionPolicy.Versioned,
+                ReadHistory = true,
+                UpdateCreate = true,
+                ConditionalCreate = interactions.Contains(FhirInteraction.SearchType),
+                ConditionalUpdate = interactions.Contains(FhirInteraction.SearchType),
+                ConditionalDelete = interactions.Contains(FhirInteraction.SearchType) ? CapabilityStatement.ConditionalDeleteStatus.Single : CapabilityStatement.ConditionalDeleteStatus.NotSupported,
+                Interaction = typeLevel.Select(c => new CapabilityStatement.ResourceInteractionComponent { Code = c }).ToList(),
+            };
+            foreach (var contribution in extensions) contribution.Resource?.Invoke(type, resource);
+            rest.Resource.Add(resource);
+        }
+        if (interactions.Contains(FhirInteraction.HistorySystem))
+            rest.Interaction.Add(new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem });
+        if (interactions.Contains(FhirInteraction.SearchSystem))
+            rest.Interaction.Add(new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.SearchSystem });
+        if (interactions.Contains(FhirInteraction.Transaction))
+        {
+            rest.Interaction.Add(new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.Transaction });
+            rest.Interaction.Add(new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.Batch });
+        }
+        foreach (var contribution in extensions) contribution.Rest?.Invoke(rest);
+
+        return new CapabilityStatement
+        {
+            Id = "interop",
+            Url = $"{baseUrl}/metadata",
+            Name = "InteropGateway",
+            Title = "Interop FHIR R4 gateway",
+            Status = PublicationStatus.Active,
+            Date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd"),
+            Publisher = "Interop",
+            Kind = CapabilityStatementKind.Instance,
+            Software = new CapabilityStatement.SoftwareComponent { Name = "Interop", Version = version },
+            Implementation = new CapabilityStatement.ImplementationComponent { Description = "Interop gateway", Url = baseUrl },
+            FhirVersion = FHIRVersion.N4_0_1,
+            Format = ["application/fhir+json", "application/fhir+xml", "json", "xml"],
+            PatchFormat = interactions.Contains(FhirInteraction.Patch) ? ["application/json-patch+json", "application/fhir+json"] : [],
+            Rest = [rest],
+        };
+    }
+}
+
+/// <summary>
+/// Endpoint metadata through which a feature (search, security, operations) adds what it supports
+/// to the generated CapabilityStatement.
+/// </summary>
+public sealed record CapabilityContribution(
+    Action<CapabilityStatement.RestComponent>? Rest = null,
+    Action<string, CapabilityStatement.ResourceComponent>? Resource = null);

@@ -1,0 +1,84 @@
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using Interop.Core.Fhir;
+using Interop.Storage;
+
+namespace Interop.Api.Fhir;
+
+/// <summary>create, read, vread, update and delete (FHIR R4 http.html).</summary>
+public static class CrudHandlers
+{
+    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        var resource = await body.ReadResourceAsync(http.Request, ct);
+        RequireBodyType(resource, type);
+        var stored = await store.CreateAsync(resource, WriteContextFor(http), ct);
+        return FhirResponse.ForWrite(http.Request, stored, 201, FhirRoutes.BaseUrl(http), $"Created {stored.ResourceType}/{stored.ResourceId}.");
+    }
+
+    public static async Task<IResult> Read(string type, string id, ResourceStore store, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        FhirRoutes.RequireValidId(id);
+        var stored = await store.ReadAsync(type, id, ct) ?? throw FhirException.NotFound($"{type}/{id} is not known.");
+        if (stored.IsDeleted) throw Deleted(stored);
+        return FhirResponse.Of(stored);
+    }
+
+    public static async Task<IResult> VRead(string type, string id, string vid, ResourceStore store, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        FhirRoutes.RequireValidId(id);
+        if (!int.TryParse(vid, out var version) || version < 1)
+            throw FhirException.NotFound($"{type}/{id} has no version '{vid}'.");
+        var stored = await store.ReadVersionAsync(type, id, version, ct) ?? throw FhirException.NotFound($"{type}/{id} has no version {version}.");
+        if (stored.IsDeleted) throw Deleted(stored);
+        return FhirResponse.Of(stored);
+    }
+
+    public static async Task<IResult> Update(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        FhirRoutes.RequireValidId(id);
+        var resource = await body.ReadResourceAsync(http.Request, ct);
+        RequireBodyType(resource, type);
+        if (string.IsNullOrEmpty(resource.Id))
+            throw FhirException.BadRequest($"The body has no id; an update to {type}/{id} needs \"id\": \"{id}\" (http.html#update).", expression: $"{type}.id");
+        if (resource.Id != id)
+            throw FhirException.BadRequest($"The body's id '{resource.Id}' does not match the URL's id '{id}'.", expression: $"{type}.id");
+        var (stored, created) = await store.UpdateAsync(resource, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), "PUT", ct);
+        return FhirResponse.ForWrite(http.Request, stored, created ? 201 : 200, FhirRoutes.BaseUrl(http),
+            created ? $"Created {type}/{id}." : $"Updated {type}/{id} to version {stored.VersionId}.");
+    }
+
+    public static async Task<IResult> Delete(string type, string id, HttpContext http, ResourceStore store, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        FhirRoutes.RequireValidId(id);
+        var deleted = await store.DeleteAsync(type, id, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), ct);
+        if (deleted is null) return FhirResponse.Of(Outcomes.Information($"{type}/{id} does not exist or was already deleted; nothing changed."), 200);
+        var response = FhirResponse.Of(Outcomes.Information($"Deleted {type}/{id}."), 200);
+        response.Headers["ETag"] = deleted.ETag;
+        return response;
+    }
+
+    public static void RequireBodyType(Resource resource, string type)
+    {
+        if (resource.TypeName != type)
+            throw FhirException.BadRequest($"The body is a {resource.TypeName} but the URL is for {type}.", expression: "resourceType");
+    }
+
+    public static FhirException Deleted(StoredResource stored)
+    {
+        var ex = FhirException.Gone($"{stored.ResourceType}/{stored.ResourceId} was deleted.");
+        ex.Headers["ETag"] = stored.ETag;
+        return ex;
+    }
+
+    /// <summary>The custodian of a write is the caller's organisation (filled by the security stage).</summary>
+    public static WriteContext WriteContextFor(HttpContext http) =>
+        new(http.Items.TryGetValue(WriteContextKey, out var org) ? org as string : null);
+
+    public const string WriteContextKey = "interop.custodian";
+}

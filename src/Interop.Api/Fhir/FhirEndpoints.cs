@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Interop.Api.Fhir;
+
+/// <summary>
+/// The /fhir route group. Each route names its interaction in metadata; handlers live in
+/// <see cref="CrudHandlers"/>, <see cref="HistoryHandlers"/> and friends, one hop from the store.
+/// </summary>
+public static class FhirEndpoints
+{
+    public static RouteGroupBuilder MapFhir(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup("/fhir").WithTags("FHIR");
+
+        fhir.MapGet("/metadata", CapabilityHandlers.Metadata).Is(FhirInteraction.Capabilities)
+            .WithSummary("CapabilityStatement generated from what the server supports").AllowAnonymous();
+
+        fhir.MapGet("/_history", HistoryHandlers.System).Is(FhirInteraction.HistorySystem)
+            .WithSummary("History of all resources, newest first");
+
+        fhir.MapPost("/{type}", CrudHandlers.Create).Is(FhirInteraction.Create)
+            .WithSummary("Create a resource (server-assigned id); If-None-Exist makes it conditional");
+        fhir.MapGet("/{type}/{id}", CrudHandlers.Read).Is(FhirInteraction.Read)
+            .WithSummary("Read the current version");
+        fhir.MapPut("/{type}/{id}", CrudHandlers.Update).Is(FhirInteraction.Update)
+            .WithSummary("Update, or create with a client-chosen id; If-Match for optimistic locking");
+        fhir.MapDelete("/{type}/{id}", CrudHandlers.Delete).Is(FhirInteraction.Delete)
+            .WithSummary("Logical delete: a later read answers 410");
+        fhir.MapGet("/{type}/{id}/_history", HistoryHandlers.Instance).Is(FhirInteraction.HistoryInstance)
+            .WithSummary("All versions of one resource, newest first");
+        fhir.MapGet("/{type}/{id}/_history/{vid}", CrudHandlers.VRead).Is(FhirInteraction.VRead)
+            .WithSummary("Read one version");
+        fhir.MapGet("/{type}/_history", HistoryHandlers.Type).Is(FhirInteraction.HistoryType)
+            .WithSummary("History of all resources of a type, newest first");
+        return fhir;
+    }
+
+    /// <summary>Attaches the interaction metadata.</summary>
+    public static RouteHandlerBuilder Is(this RouteHandlerBuilder builder, FhirInteraction interaction) =>
+        builder.WithMetadata(new FhirInteractionMetadata(interaction));
+}

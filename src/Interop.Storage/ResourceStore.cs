@@ -1,0 +1,204 @@
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using Interop.Core.Fhir;
+using Interop.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Interop.Storage;
+
+/// <summary>
+/// Versioned resource storage: create, read, vread, update, delete and history over
+/// <see cref="InteropDbContext"/>. Every write is one database transaction holding the version and
+/// all rows derived from it, so a failure leaves no partial version or orphan index row.
+/// </summary>
+public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, WriteLocks locks, TimeProvider time)
+{
+    public InteropDbContext Db => db;
+
+    public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default)
+    {
+        var row = await db.Resources.AsNoTracking()
+            .Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent)
+            .FirstOrDefaultAsync(ct);
+        return row is null ? null : ToStored(row);
+    }
+
+    public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default)
+    {
+        var row = await db.Resources.AsNoTracking()
+            .Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == version)
+            .FirstOrDefaultAsync(ct);
+        return row is null ? null : ToStored(row);
+    }
+
+    /// <summary>Creates a new resource with a server-assigned id (FHIR http.html#create).</summary>
+    public Task<StoredResource> CreateAsync(Resource resource, WriteContext context, CancellationToken ct = default) =>
+        InTransactionAsync(() => StageCreateAsync(resource, context, ct), ct);
+
+    /// <summary>
+    /// Updates (or creates with a client id) <paramref name="resource"/>. When
+    /// <paramref name="ifMatchVersion"/> is given the current version must equal it (412 otherwise).
+    /// </summary>
+    public Task<(StoredResource Stored, bool Created)> UpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context, string method = "PUT", CancellationToken ct = default) =>
+        InTransactionAsync(() => StageUpdateAsync(resource, ifMatchVersion, context, method, ct), ct);
+
+    /// <summary>Logical delete: appends a deleted version. Deleting a missing or deleted resource is a no-op.</summary>
+    public Task<StoredResource?> DeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context, CancellationToken ct = default) =>
+        InTransactionAsync(() => StageDeleteAsync(type, id, ifMatchVersion, context, ct), ct);
+
+    internal async Task<StoredResource> StageCreateAsync(Resource resource, WriteContext context, CancellationToken ct)
+    {
+        resource.Id = Guid.CreateVersion7().ToString();
+        var row = NewVersion(resource, 1, "POST", context);
+        db.Resources.Add(row);
+        await db.SaveChangesAsync(ct);
+        return ToStored(row);
+    }
+
+    internal async Task<(StoredResource, bool)> StageUpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context, string method, CancellationToken ct)
+    {
+        var type = resource.TypeName;
+        var id = resource.Id ?? throw FhirException.BadRequest("An update needs the resource id in the body.");
+        var current = await db.Resources
+            .Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent)
+            .FirstOrDefaultAsync(ct);
+        if (ifMatchVersion is { } expected)
+        {
+            if (current is null)
+                throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} does not exist.");
+            if (current.VersionId != expected)
+                throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} is at version {current.VersionId}.");
+        }
+        var created = current is null || current.IsDeleted;
+        var next = (current?.VersionId ?? 0) + 1;
+        if (current is not null)
+        {
+            current.IsCurrent = false;
+            await ClearIndexAsync(current.Id, ct);
+        }
+        var row = NewVersion(resource, next, method, context);
+        db.Resources.Add(row);
+        await db.SaveChangesAsync(ct);
+        return (ToStored(row), created);
+    }
+
+    internal async Task<StoredResource?> StageDeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context, CancellationToken ct)
+    {
+        var current = await db.Resources
+            .Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent)
+            .FirstOrDefaultAsync(ct);
+        if (ifMatchVersion is { } expected && (current is null || current.VersionId != expected))
+            throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} is at version {current?.VersionId.ToString() ?? "none"}.");
+        if (current is null || current.IsDeleted) return null;
+        current.IsCurrent = false;
+        await ClearIndexAsync(current.Id, ct);
+        var now = Now();
+        var row = new ResourceVersionRow
+        {
+            ResourceType = type,
+            ResourceId = id,
+            VersionId = current.VersionId + 1,
+            LastUpdated = Instants.ToStored(now),
+            IsDeleted = true,
+            IsCurrent = true,
+            Json = null,
+            Method = "DELETE",
+            Custodian = context.Custodian ?? current.Custodian,
+        };
+        // A delete marker keeps the compartment and labels of what it deletes, so history stays consent-filtered.
+        row.Compartments.AddRange(await db.Compartments.AsNoTracking().Where(c => c.ResourceRowId == current.Id)
+            .Select(c => new CompartmentRow { PatientId = c.PatientId }).ToListAsync(ct));
+        row.SecurityLabels.AddRange(await db.SecurityLabels.AsNoTracking().Where(c => c.ResourceRowId == current.Id)
+            .Select(c => new SecurityLabelRow { System = c.System, Code = c.Code }).ToListAsync(ct));
+        db.Resources.Add(row);
+        await db.SaveChangesAsync(ct);
+        return ToStored(row);
+    }
+
+    /// <summary>History newest first, keyset-paged by row id so pages stay stable while data changes.</summary>
+    public async Task<IReadOnlyList<StoredResource>> HistoryAsync(string? type, string? id, DateTimeOffset? since, long? beforeRowId, int count, CancellationToken ct = default)
+    {
+        var query = db.Resources.AsNoTracking();
+        if (type is not null) query = query.Where(r => r.ResourceType == type);
+        if (id is not null) query = query.Where(r => r.ResourceId == id);
+        if (since is { } s)
+        {
+            var stored = Instants.ToStored(s);
+            query = query.Where(r => r.LastUpdated >= stored);
+        }
+        if (beforeRowId is { } before) query = query.Where(r => r.Id < before);
+        var rows = await query.OrderByDescending(r => r.Id).Take(count).ToListAsync(ct);
+        return rows.Select(ToStored).ToList();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one database transaction (joining an open one), taking the
+    /// write lock that serialises conditional operations across requests and instances.
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null) return await work();
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var gate = await locks.EnterAsync(db, ct);
+            await using var tx = await BeginAsync(ct);
+            try
+            {
+                await gate.AcquireInTransactionAsync(ct);
+                var result = await work();
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch (DbUpdateException ex) when (UniqueViolation.IsUpdateConflict(ex))
+            {
+                await SafeRollbackAsync(tx);
+                db.ChangeTracker.Clear();
+                throw FhirException.Conflict("Another request changed this resource at the same time; read it again and retry.");
+            }
+            catch
+            {
+                await SafeRollbackAsync(tx);
+                db.ChangeTracker.Clear();
+                throw;
+            }
+        });
+    }
+
+    private Task<IDbContextTransaction> BeginAsync(CancellationToken ct) => db.Database.BeginTransactionAsync(ct);
+
+    private static async Task SafeRollbackAsync(IDbContextTransaction tx)
+    {
+        try { await tx.RollbackAsync(CancellationToken.None); }
+        catch (InvalidOperationException) { /* already completed */ }
+    }
+
+    private ResourceVersionRow NewVersion(Resource resource, int version, string method, WriteContext context)
+    {
+        var now = Now();
+        resource.Meta ??= new Meta();
+        resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        resource.Meta.LastUpdated = now;
+        var row = new ResourceVersionRow
+        {
+            ResourceType = resource.TypeName,
+            ResourceId = resource.Id!,
+            VersionId = version,
+            LastUpdated = Instants.ToStored(now),
+            IsCurrent = true,
+            Json = FhirSerialization.ToJson(resource),
+            Method = method,
+            Custodian = context.Custodian,
+        };
+        indexer.Populate(row, resource);
+        return row;
+    }
+
+    private DateTimeOffset Now() => Instants.TruncateToMilliseconds(time.GetUtcNow());
+
+    private Task ClearIndexAsync(long rowId, CancellationToken ct) => SearchIndexRows.DeleteForAsync(db, rowId, ct);
+
+    public static StoredResource ToStored(ResourceVersionRow row) =>
+        new(row.Id, row.ResourceType, row.ResourceId, row.VersionId, Instants.FromStored(row.LastUpdated), row.IsDeleted, row.Method, row.Json);
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Interop.Storage;
+
+/// <summary>Configuration section <c>Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    [Required]
+    public string ConnectionString { get; set; } = "Data Source=interop.db";
+
+    /// <summary>Apply migrations at start-up. Turned off for replicas when a migration job runs first.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}

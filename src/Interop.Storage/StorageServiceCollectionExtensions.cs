@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Interop.Storage;
+
+/// <summary>Registers the DbContext for the configured provider, the store and its helpers.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddInteropStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => Enum.IsDefined(o.Provider), "Storage:Provider must be Sqlite, PostgreSql or SqlServer.")
+            .ValidateOnStart();
+
+        var options = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        switch (options.Provider)
+        {
+            case StorageProvider.PostgreSql:
+                services.AddDbContextPool<PostgreSqlInteropDbContext>(o => ConfigurePostgreSql(o, options.ConnectionString));
+                services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<PostgreSqlInteropDbContext>());
+                break;
+            case StorageProvider.SqlServer:
+                services.AddDbContextPool<SqlServerInteropDbContext>(o => ConfigureSqlServer(o, options.ConnectionString));
+                services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<SqlServerInteropDbContext>());
+                break;
+            default:
+                services.AddDbContextPool<SqliteInteropDbContext>(o => ConfigureSqlite(o, options.ConnectionString));
+                services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<SqliteInteropDbContext>());
+                break;
+        }
+        services.AddSingleton<WriteLocks>();
+        services.AddSingleton<ResourceIndexer>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<ResourceStore>();
+        services.AddScoped<DatabaseMigrator>();
+        return services;
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+
+    public static void ConfigurePostgreSql(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+
+    public static void ConfigureSqlServer(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlServer(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+}

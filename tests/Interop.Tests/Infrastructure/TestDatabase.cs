@@ -1,0 +1,77 @@
+using Interop.Storage;
+using Npgsql;
+using NUnit.Framework;
+
+namespace Interop.Tests.Infrastructure;
+
+/// <summary>
+/// A real, empty database for one fixture: a temporary SQLite file always, or a fresh database
+/// on the PostgreSQL server named by <c>INTEROP_TEST_POSTGRES</c> (the fixture is ignored when that
+/// variable is unset, as on a developer machine without PostgreSQL; CI always sets it).
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string PostgresVariable = "INTEROP_TEST_POSTGRES";
+
+    private readonly string? _sqlitePath;
+    private readonly string? _postgresAdmin;
+    private readonly string? _postgresName;
+
+    private TestDatabase(StorageProvider provider, string connectionString, string? sqlitePath, string? postgresAdmin, string? postgresName)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _sqlitePath = sqlitePath;
+        _postgresAdmin = postgresAdmin;
+        _postgresName = postgresName;
+    }
+
+    public StorageProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<TestDatabase> CreateAsync(StorageProvider provider)
+    {
+        switch (provider)
+        {
+            case StorageProvider.Sqlite:
+                var path = Path.Combine(Path.GetTempPath(), $"interop-test-{Guid.NewGuid():N}.db");
+                return new TestDatabase(provider, $"Data Source={path};Pooling=False", path, null, null);
+            case StorageProvider.PostgreSql:
+                var admin = Environment.GetEnvironmentVariable(PostgresVariable);
+                if (string.IsNullOrWhiteSpace(admin))
+                    Assert.Ignore($"{PostgresVariable} is not set; PostgreSQL tests run in CI (.ci/run).");
+                var name = $"interop_test_{Guid.NewGuid():N}";
+                await using (var conn = new NpgsqlConnection(admin))
+                {
+                    await conn.OpenAsync();
+                    await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+                    await cmd.ExecuteNonQueryAsync();
+                }
+                var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+                return new TestDatabase(provider, builder.ConnectionString, null, admin, name);
+            default:
+                throw new NotSupportedException($"{provider} cannot run on the test machines.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_sqlitePath is not null)
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                try { File.Delete(_sqlitePath + suffix); }
+                catch (IOException) { /* a pooled handle may linger; the temp folder is cleaned eventually */ }
+            }
+        }
+        if (_postgresAdmin is not null && _postgresName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var conn = new NpgsqlConnection(_postgresAdmin);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+}

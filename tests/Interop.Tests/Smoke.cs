@@ -1,1 +1,0 @@
-namespace Interop.Tests; public class Smoke { [NUnit.Framework.Test] public void NhsNumberRulesAreReachable() => NUnit.Framework.Assert.That(Interop.Core.Identity.NhsNumber.IsValid("943 476 5919"), NUnit.Framework.Is.True); }
