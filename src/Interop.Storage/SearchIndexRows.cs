@@ -3,9 +3,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Interop.Storage;
 
 /// <summary>Removes the search index rows of a version that is no longer current.</summary>
-public static partial class SearchIndexRows
+public static class SearchIndexRows
 {
-    public static Task DeleteForAsync(InteropDbContext db, long rowId, CancellationToken ct) => DeleteIndexAsync(db, rowId, ct);
-
-    private static Task DeleteIndexAsync(InteropDbContext db, long rowId, CancellationToken ct) => Task.CompletedTask;
+    public static async Task DeleteForAsync(InteropDbContext db, long rowId, CancellationToken ct)
+    {
+        await db.TokenIndex.Where(x => x.ResourceRowId == rowId).ExecuteDeleteAsync(ct);
+        await db.StringIndex.Where(x => x.ResourceRowId == rowId).ExecuteDeleteAsync(ct);
+        await db.DateIndex.Where(x => x.ResourceRowId == rowId).ExecuteDeleteAsync(ct);
+        await db.QuantityIndex.Where(x => x.ResourceRowId == rowId).ExecuteDeleteAsync(ct);
+        await db.ReferenceIndex.Where(x => x.ResourceRowId == rowId).ExecuteDeleteAsync(ct);
+        await db.UriIndex.Where(x => x.ResourceRowId == rowId).ExecuteDeleteAsync(ct);
+    }
 }

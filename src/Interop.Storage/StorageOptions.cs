@@ -14,4 +14,8 @@ public sealed class StorageOptions
 
     /// <summary>Apply migrations at start-up. Turned off for replicas when a migration job runs first.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>Most DbContext instances kept for reuse.</summary>
+    [Range(1, 4096)]
+    public int PoolSize { get; set; } = 256;
 }

@@ -16,22 +16,8 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => Enum.IsDefined(o.Provider), "Storage:Provider must be Sqlite, PostgreSql or SqlServer.")
             .ValidateOnStart();
 
-        var options = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        switch (options.Provider)
-        {
-            case StorageProvider.PostgreSql:
-                services.AddDbContextPool<PostgreSqlInteropDbContext>(o => ConfigurePostgreSql(o, options.ConnectionString));
-                services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<PostgreSqlInteropDbContext>());
-                break;
-            case StorageProvider.SqlServer:
-                services.AddDbContextPool<SqlServerInteropDbContext>(o => ConfigureSqlServer(o, options.ConnectionString));
-                services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<SqlServerInteropDbContext>());
-                break;
-            default:
-                services.AddDbContextPool<SqliteInteropDbContext>(o => ConfigureSqlite(o, options.ConnectionString));
-                services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<SqliteInteropDbContext>());
-                break;
-        }
+        services.AddSingleton<InteropDbContextFactory>();
+        services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<InteropDbContextFactory>().CreateDbContext());
         services.AddSingleton<WriteLocks>();
         services.AddSingleton<ResourceIndexer>();
         services.AddSingleton(TimeProvider.System);

@@ -34,4 +34,16 @@ public sealed class ResourceVersionRow
     public List<CompartmentRow> Compartments { get; set; } = [];
 
     public List<SecurityLabelRow> SecurityLabels { get; set; } = [];
+
+    public List<TokenIndexRow> Tokens { get; set; } = [];
+
+    public List<StringIndexRow> Strings { get; set; } = [];
+
+    public List<DateIndexRow> Dates { get; set; } = [];
+
+    public List<QuantityIndexRow> Quantities { get; set; } = [];
+
+    public List<ReferenceIndexRow> References { get; set; } = [];
+
+    public List<UriIndexRow> Uris { get; set; } = [];
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using Hl7.Fhir.Model;
 using Interop.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Interop.Tests.Infrastructure;
 using NUnit.Framework;
 using Task = System.Threading.Tasks.Task;
@@ -203,6 +205,16 @@ public sealed class RestInteractionTests(StorageProvider provider) : ApiFixture(
         Assert.That(patient.Interaction.Select(i => i.Code), Does.Contain(CapabilityStatement.TypeRestfulInteraction.Read)
             .And.Contain(CapabilityStatement.TypeRestfulInteraction.HistoryInstance));
         Assert.That(statement.Rest[0].Resource, Has.Count.GreaterThan(140), "every R4 resource type");
+    }
+
+    [Test]
+    public void Fixture_runs_on_the_database_it_names()
+    {
+        // Guards against configuration read too early silently falling back to the default SQLite file.
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+        Assert.That(db.Provider, Is.EqualTo(Provider));
+        Assert.That(db.Database.GetConnectionString(), Is.EqualTo(Database.ConnectionString));
     }
 
     [Test]

@@ -1,0 +1,97 @@
+using Interop.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Interop.Storage;
+
+public abstract partial class InteropDbContext
+{
+    public DbSet<TokenIndexRow> TokenIndex => Set<TokenIndexRow>();
+    public DbSet<StringIndexRow> StringIndex => Set<StringIndexRow>();
+    public DbSet<DateIndexRow> DateIndex => Set<DateIndexRow>();
+    public DbSet<QuantityIndexRow> QuantityIndex => Set<QuantityIndexRow>();
+    public DbSet<ReferenceIndexRow> ReferenceIndex => Set<ReferenceIndexRow>();
+    public DbSet<UriIndexRow> UriIndex => Set<UriIndexRow>();
+
+    partial void ConfigureModelParts(ModelBuilder modelBuilder)
+    {
+        ConfigureSearchIndex(modelBuilder);
+        ConfigureLedgerAndAudit(modelBuilder);
+    }
+
+    partial void ConfigureLedgerAndAudit(ModelBuilder modelBuilder);
+
+    private static void ConfigureSearchIndex(ModelBuilder b)
+    {
+        b.Entity<ResourceVersionRow>(e =>
+        {
+            e.HasMany(r => r.Tokens).WithOne().HasForeignKey(x => x.ResourceRowId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Strings).WithOne().HasForeignKey(x => x.ResourceRowId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Dates).WithOne().HasForeignKey(x => x.ResourceRowId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Quantities).WithOne().HasForeignKey(x => x.ResourceRowId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.References).WithOne().HasForeignKey(x => x.ResourceRowId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Uris).WithOne().HasForeignKey(x => x.ResourceRowId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<TokenIndexRow>(e =>
+        {
+            e.ToTable("search_tokens");
+            Common(e);
+            e.Property(x => x.System).HasMaxLength(256);
+            e.Property(x => x.Code).HasMaxLength(256);
+            e.Property(x => x.Text).HasMaxLength(512);
+            e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Code, x.System, x.ResourceRowId });
+        });
+        b.Entity<StringIndexRow>(e =>
+        {
+            e.ToTable("search_strings");
+            Common(e);
+            e.Property(x => x.Normalized).HasMaxLength(512);
+            e.Property(x => x.Exact).HasMaxLength(512);
+            e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Normalized, x.ResourceRowId });
+        });
+        b.Entity<DateIndexRow>(e =>
+        {
+            e.ToTable("search_dates");
+            Common(e);
+            e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Start, x.End, x.ResourceRowId });
+        });
+        b.Entity<QuantityIndexRow>(e =>
+        {
+            e.ToTable("search_quantities");
+            Common(e);
+            e.Property(x => x.System).HasMaxLength(256);
+            e.Property(x => x.Code).HasMaxLength(128);
+            e.Property(x => x.Value).HasPrecision(38, 10);
+            e.Property(x => x.Low).HasPrecision(38, 10);
+            e.Property(x => x.High).HasPrecision(38, 10);
+            e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Value, x.ResourceRowId });
+        });
+        b.Entity<ReferenceIndexRow>(e =>
+        {
+            e.ToTable("search_references");
+            Common(e);
+            e.Property(x => x.TargetType).HasMaxLength(64);
+            e.Property(x => x.TargetId).HasMaxLength(64);
+            e.Property(x => x.Url).HasMaxLength(512);
+            e.Property(x => x.IdentifierSystem).HasMaxLength(256);
+            e.Property(x => x.IdentifierValue).HasMaxLength(256);
+            e.HasIndex(x => new { x.ResourceType, x.ParamName, x.TargetId, x.TargetType, x.ResourceRowId });
+            // Reverse lookups for _revinclude and _has start from the target.
+            e.HasIndex(x => new { x.TargetType, x.TargetId, x.ParamName });
+        });
+        b.Entity<UriIndexRow>(e =>
+        {
+            e.ToTable("search_uris");
+            Common(e);
+            e.Property(x => x.Uri).HasMaxLength(512);
+            e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Uri, x.ResourceRowId });
+        });
+    }
+
+    private static void Common<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class
+    {
+        e.HasKey("Id");
+        e.Property<string>("ResourceType").HasMaxLength(64).IsRequired();
+        e.Property<string>("ParamName").HasMaxLength(64).IsRequired();
+        e.HasIndex("ResourceRowId");
+    }
+}
