@@ -16,17 +16,18 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
 {
     public InteropDbContext Db => db;
 
-    public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default)
+    /// <summary>The current version; with <paramref name="confinedToPatient"/>, only when it is in that patient's compartment.</summary>
+    public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default, string? confinedToPatient = null)
     {
-        var row = await db.Resources.AsNoTracking()
+        var row = await Confine(db.Resources.AsNoTracking(), confinedToPatient)
             .Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent)
             .FirstOrDefaultAsync(ct);
         return row is null ? null : ToStored(row);
     }
 
-    public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default)
+    public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default, string? confinedToPatient = null)
     {
-        var row = await db.Resources.AsNoTracking()
+        var row = await Confine(db.Resources.AsNoTracking(), confinedToPatient)
             .Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == version)
             .FirstOrDefaultAsync(ct);
         return row is null ? null : ToStored(row);
@@ -117,9 +118,9 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     }
 
     /// <summary>History newest first, keyset-paged by row id so pages stay stable while data changes.</summary>
-    public async Task<IReadOnlyList<StoredResource>> HistoryAsync(string? type, string? id, DateTimeOffset? since, long? beforeRowId, int count, CancellationToken ct = default)
+    public async Task<IReadOnlyList<StoredResource>> HistoryAsync(string? type, string? id, DateTimeOffset? since, long? beforeRowId, int count, CancellationToken ct = default, string? confinedToPatient = null)
     {
-        var query = db.Resources.AsNoTracking();
+        var query = Confine(db.Resources.AsNoTracking(), confinedToPatient);
         if (type is not null) query = query.Where(r => r.ResourceType == type);
         if (id is not null) query = query.Where(r => r.ResourceId == id);
         if (since is { } s)
@@ -165,6 +166,10 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             }
         });
     }
+
+    /// <summary>Rows in the patient's compartment only (SMART patient/ scopes), decided in SQL.</summary>
+    public static IQueryable<ResourceVersionRow> Confine(IQueryable<ResourceVersionRow> query, string? patientId) =>
+        patientId is null ? query : query.Where(r => r.Compartments.Any(c => c.PatientId == patientId));
 
     private Task<IDbContextTransaction> BeginAsync(CancellationToken ct) => db.Database.BeginTransactionAsync(ct);
 

@@ -24,7 +24,7 @@ public static class CapabilityHandlers
             .Select(e => e.Metadata.GetMetadata<FhirInteractionMetadata>()?.Interaction)
             .OfType<FhirInteraction>()
             .ToHashSet();
-        var extensions = endpoints.Endpoints.SelectMany(e => e.Metadata.OfType<CapabilityContribution>()).ToList();
+        var extensions = endpoints.Endpoints.SelectMany(e => e.Metadata.OfType<CapabilityContribution>()).Distinct().ToList();
 
         var version = typeof(CapabilityHandlers).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1.0";
         var rest = new CapabilityStatement.RestComponent { Mode = CapabilityStatement.RestfulCapabilityMode.Server };

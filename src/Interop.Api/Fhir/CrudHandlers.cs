@@ -1,6 +1,7 @@
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Interop.Core.Fhir;
+using Interop.Api.Security;
 using Interop.Storage;
 
 namespace Interop.Api.Fhir;
@@ -8,36 +9,37 @@ namespace Interop.Api.Fhir;
 /// <summary>create, read, vread, update and delete (FHIR R4 http.html).</summary>
 public static class CrudHandlers
 {
-    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, CancellationToken ct)
+    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var resource = await body.ReadResourceAsync(http.Request, ct);
         RequireBodyType(resource, type);
+        RequireInOwnCompartment(resource, guard.ConfinedPatient(type, 'c'));
         var stored = await store.CreateAsync(resource, WriteContextFor(http), ct);
         return FhirResponse.ForWrite(http.Request, stored, 201, FhirRoutes.BaseUrl(http), $"Created {stored.ResourceType}/{stored.ResourceId}.");
     }
 
-    public static async Task<IResult> Read(string type, string id, ResourceStore store, CancellationToken ct)
+    public static async Task<IResult> Read(string type, string id, ResourceStore store, AccessGuard guard, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        var stored = await store.ReadAsync(type, id, ct) ?? throw FhirException.NotFound($"{type}/{id} is not known.");
+        var stored = await store.ReadAsync(type, id, ct, guard.ConfinedPatient(type, 'r')) ?? throw FhirException.NotFound($"{type}/{id} is not known.");
         if (stored.IsDeleted) throw Deleted(stored);
         return FhirResponse.Of(stored);
     }
 
-    public static async Task<IResult> VRead(string type, string id, string vid, ResourceStore store, CancellationToken ct)
+    public static async Task<IResult> VRead(string type, string id, string vid, ResourceStore store, AccessGuard guard, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
         if (!int.TryParse(vid, out var version) || version < 1)
             throw FhirException.NotFound($"{type}/{id} has no version '{vid}'.");
-        var stored = await store.ReadVersionAsync(type, id, version, ct) ?? throw FhirException.NotFound($"{type}/{id} has no version {version}.");
+        var stored = await store.ReadVersionAsync(type, id, version, ct, guard.ConfinedPatient(type, 'r')) ?? throw FhirException.NotFound($"{type}/{id} has no version {version}.");
         if (stored.IsDeleted) throw Deleted(stored);
         return FhirResponse.Of(stored);
     }
 
-    public static async Task<IResult> Update(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, CancellationToken ct)
+    public static async Task<IResult> Update(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
@@ -47,20 +49,36 @@ public static class CrudHandlers
             throw FhirException.BadRequest($"The body has no id; an update to {type}/{id} needs \"id\": \"{id}\" (http.html#update).", expression: $"{type}.id");
         if (resource.Id != id)
             throw FhirException.BadRequest($"The body's id '{resource.Id}' does not match the URL's id '{id}'.", expression: $"{type}.id");
+        if (guard.ConfinedPatient(type, 'u') is { } patient)
+        {
+            RequireInOwnCompartment(resource, patient);
+            if (await store.ReadAsync(type, id, ct) is { IsDeleted: false } && await store.ReadAsync(type, id, ct, patient) is null)
+                throw FhirException.NotFound($"{type}/{id} is not known.");
+        }
         var (stored, created) = await store.UpdateAsync(resource, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), "PUT", ct);
         return FhirResponse.ForWrite(http.Request, stored, created ? 201 : 200, FhirRoutes.BaseUrl(http),
             created ? $"Created {type}/{id}." : $"Updated {type}/{id} to version {stored.VersionId}.");
     }
 
-    public static async Task<IResult> Delete(string type, string id, HttpContext http, ResourceStore store, CancellationToken ct)
+    public static async Task<IResult> Delete(string type, string id, HttpContext http, ResourceStore store, AccessGuard guard, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
+        if (guard.ConfinedPatient(type, 'd') is { } patient && await store.ReadAsync(type, id, ct, patient) is null)
+            throw FhirException.NotFound($"{type}/{id} is not known.");
         var deleted = await store.DeleteAsync(type, id, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), ct);
         if (deleted is null) return FhirResponse.Of(Outcomes.Information($"{type}/{id} does not exist or was already deleted; nothing changed."), 200);
         var response = FhirResponse.Of(Outcomes.Information($"Deleted {type}/{id}."), 200);
         response.Headers["ETag"] = deleted.ETag;
         return response;
+    }
+
+    /// <summary>A patient-confined caller may only write resources in its own compartment.</summary>
+    public static void RequireInOwnCompartment(Resource resource, string? patient)
+    {
+        if (patient is null) return;
+        if (!ResourceIndexer.PatientCompartment(resource).Contains(patient))
+            throw FhirException.Forbidden($"A patient token may only write resources in its own record (Patient/{patient}).", FhirErrorCode.InsufficientScope);
     }
 
     public static void RequireBodyType(Resource resource, string type)

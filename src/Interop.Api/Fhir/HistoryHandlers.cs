@@ -2,6 +2,7 @@ using System.Globalization;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Interop.Core.Fhir;
+using Interop.Api.Security;
 using Interop.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,23 +12,23 @@ namespace Interop.Api.Fhir;
 /// <c>_since</c> and <c>_count</c>, keyset-paged with a <c>_page</c> cursor.</summary>
 public static class HistoryHandlers
 {
-    public static Task<IResult> Instance(string type, string id, HttpContext http, ResourceStore store, IOptions<FhirOptions> options, CancellationToken ct)
+    public static Task<IResult> Instance(string type, string id, HttpContext http, ResourceStore store, AccessGuard guard, IOptions<FhirOptions> options, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        return History(type, id, $"{type}/{id}/_history", http, store, options.Value, ct);
+        return History(type, id, $"{type}/{id}/_history", http, store, options.Value, guard.ConfinedPatient(type, 'r'), ct);
     }
 
-    public static Task<IResult> Type(string type, HttpContext http, ResourceStore store, IOptions<FhirOptions> options, CancellationToken ct)
+    public static Task<IResult> Type(string type, HttpContext http, ResourceStore store, AccessGuard guard, IOptions<FhirOptions> options, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
-        return History(type, null, $"{type}/_history", http, store, options.Value, ct);
+        return History(type, null, $"{type}/_history", http, store, options.Value, guard.ConfinedPatient(type, 's'), ct);
     }
 
-    public static Task<IResult> System(HttpContext http, ResourceStore store, IOptions<FhirOptions> options, CancellationToken ct) =>
-        History(null, null, "_history", http, store, options.Value, ct);
+    public static Task<IResult> System(HttpContext http, ResourceStore store, AccessGuard guard, IOptions<FhirOptions> options, CancellationToken ct) =>
+        History(null, null, "_history", http, store, options.Value, guard.ConfinedPatient("*", 's'), ct);
 
-    private static async Task<IResult> History(string? type, string? id, string path, HttpContext http, ResourceStore store, FhirOptions options, CancellationToken ct)
+    private static async Task<IResult> History(string? type, string? id, string path, HttpContext http, ResourceStore store, FhirOptions options, string? confinedPatient, CancellationToken ct)
     {
         var request = http.Request;
         var count = FhirRoutes.PageSize(request, options);
@@ -46,7 +47,7 @@ public static class HistoryHandlers
             if (!long.TryParse(page, out var b)) throw FhirException.BadRequest($"_page '{page}' is not a cursor this server issued.", expression: "_page");
             before = b;
         }
-        var rows = await store.HistoryAsync(type, id, since, before, count + 1, ct);
+        var rows = await store.HistoryAsync(type, id, since, before, count + 1, ct, confinedPatient);
         if (id is not null && rows.Count == 0 && before is null && since is null)
             throw FhirException.NotFound($"{type}/{id} is not known.");
 

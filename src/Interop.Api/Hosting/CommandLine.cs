@@ -1,3 +1,4 @@
+using Interop.Api.Security;
 using Interop.Storage;
 
 namespace Interop.Api.Hosting;
@@ -12,6 +13,7 @@ public static class CommandLine
     {
         ["migrate"] = MigrateAsync,
         ["--migrate-only"] = MigrateAsync,
+        ["token"] = TokenAsync,
         ["help"] = HelpAsync,
         ["--help"] = HelpAsync,
     };
@@ -32,12 +34,55 @@ public static class CommandLine
         return 0;
     }
 
+    /// <summary>Prints a development token: <c>token --org RBQ --role clinician --scope "user/*.rs" [--patient ID] [--purpose BTG]</c>.</summary>
+    private static async Task<int> TokenAsync(string[] args)
+    {
+        var options = Options(args.Skip(1));
+        if (!options.TryGetValue("org", out var org) || !options.TryGetValue("role", out var role) || !options.TryGetValue("scope", out var scope))
+        {
+            await Console.Error.WriteLineAsync("usage: token --org ODS --role ROLE --scope \"SCOPES\" [--patient ID] [--purpose TREAT|ETREAT|BTG|HRESCH] [--sub ID] [--name NAME] [--minutes N]");
+            return 2;
+        }
+        var builder = WebApplication.CreateBuilder(Array.Empty<string>());
+        builder.Services.AddInteropSecurity(builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
+        await using var app = builder.Build();
+        var issuer = app.Services.GetRequiredService<Security.DevTokenIssuer>();
+        try
+        {
+            Console.WriteLine(issuer.Issue(new Security.DevTokenIssuer.Request(org, role, scope,
+                options.GetValueOrDefault("patient"), options.GetValueOrDefault("purpose"), options.GetValueOrDefault("sub"),
+                options.GetValueOrDefault("name"), options.TryGetValue("minutes", out var m) ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : null)));
+            return 0;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>Parses <c>--name value</c> pairs.</summary>
+    public static Dictionary<string, string> Options(IEnumerable<string> args)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? key = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal)) { key = arg[2..]; result[key] = "true"; }
+            else if (key is not null) { result[key] = arg; key = null; }
+        }
+        return result;
+    }
+
     private static Task<int> HelpAsync(string[] args)
     {
         Console.WriteLine("""
             Interop gateway. With no verb, starts the server.
 
               migrate | --migrate-only   apply database migrations and exit
+              token --org ODS --role ROLE --scope "SCOPES" [--patient ID] [--purpose P]
+                                         print a development token signed with Auth:SigningKey
               help                       this text
             """);
         return Task.FromResult(0);

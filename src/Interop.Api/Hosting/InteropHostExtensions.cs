@@ -1,4 +1,5 @@
 using Interop.Api.Fhir;
+using Interop.Api.Security;
 using Interop.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ public static class InteropHostExtensions
 
         services.AddProblemDetails();
         services.AddExceptionHandler<FhirExceptionHandler>();
+        services.AddSingleton<FhirExceptionHandler>();
+        services.AddInteropSecurity(configuration);
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         services.AddEndpointsApiExplorer();
         services.AddInteropSwagger();
@@ -36,10 +39,18 @@ public static class InteropHostExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseInteropSwagger();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<RequestContextMiddleware>();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapFhir();
+        app.MapSmart(app.Environment);
+        var authority = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Authority;
+        app.MapFhir()
+            .RequireAuthorization()
+            .AddEndpointFilter<ScopeFilter>()
+            .WithMetadata(SmartEndpoints.Capability(authority));
         return app;
     }
 }

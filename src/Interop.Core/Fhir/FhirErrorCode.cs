@@ -21,4 +21,5 @@ public static class FhirErrorCode
     public const string UnsupportedFormat = "UNSUPPORTED_FORMAT";
     public const string ProfileViolation = "PROFILE_VIOLATION";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string OrganisationNotRegistered = "ORGANISATION_NOT_REGISTERED";
 }

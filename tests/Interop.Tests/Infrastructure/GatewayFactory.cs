@@ -20,6 +20,9 @@ public sealed class GatewayFactory(TestDatabase database, IDictionary<string, st
                 ["Storage:Provider"] = database.Provider.ToString(),
                 ["Storage:ConnectionString"] = database.ConnectionString,
                 ["Storage:MigrateOnStartup"] = "true",
+                ["Auth:Issuer"] = TestTokens.Issuer,
+                ["Auth:Audience"] = TestTokens.Audience,
+                ["Auth:SigningKey"] = TestTokens.SigningKey,
             };
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
             config.AddInMemoryCollection(values);

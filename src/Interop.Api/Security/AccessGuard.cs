@@ -1,0 +1,64 @@
+using Interop.Api.Fhir;
+using Interop.Core.Access;
+using Interop.Core.Fhir;
+using Microsoft.Extensions.Options;
+
+namespace Interop.Api.Security;
+
+/// <summary>
+/// The scope and role checks for one interaction on one resource type. Called by the endpoint
+/// filter for plain interactions, and by handlers for transaction entries and operations.
+/// </summary>
+public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable> roles)
+{
+    public static char PermissionFor(FhirInteraction interaction) => interaction switch
+    {
+        FhirInteraction.Read or FhirInteraction.VRead or FhirInteraction.HistoryInstance => 'r',
+        FhirInteraction.SearchType or FhirInteraction.SearchSystem or FhirInteraction.HistoryType or FhirInteraction.HistorySystem => 's',
+        FhirInteraction.Create => 'c',
+        FhirInteraction.Update or FhirInteraction.Patch => 'u',
+        FhirInteraction.Delete => 'd',
+        _ => 'r',
+    };
+
+    /// <summary>Throws 403 INSUFFICIENT_SCOPE unless the caller may do <paramref name="permission"/> on <paramref name="resourceType"/>.</summary>
+    public void Require(string resourceType, char permission)
+    {
+        if (!context.IsAuthenticated)
+            throw new FhirException(401, Outcomes.Single(Hl7.Fhir.Model.OperationOutcome.IssueType.Login, "No bearer token was sent.", FhirErrorCode.Unauthenticated));
+        if (!context.Scopes.Allows(resourceType, permission))
+            throw FhirException.Forbidden(
+                $"The token's scopes do not allow '{permission}' on {resourceType}; it needs {SmartScopeSet.Needed(context.ScopeContext, resourceType, permission)} (or a wildcard).",
+                FhirErrorCode.InsufficientScope);
+        if (!roles.Value.Allows(context.Role, resourceType))
+            throw FhirException.Forbidden($"Role '{context.Role}' may not access {resourceType} resources.", FhirErrorCode.InsufficientScope);
+        if (resourceType == "Organization" && permission is 'c' or 'u' or 'd' && !context.IsAdministrator)
+            throw FhirException.Forbidden("Only the operator's system tokens (Auth:AdminOrganization) register or change participating Organizations.", FhirErrorCode.InsufficientScope);
+        if (resourceType == "AuditEvent" && permission is 'c' or 'u' or 'd')
+            throw FhirException.Forbidden("AuditEvent is written by the gateway only; clients may read and search it.", FhirErrorCode.InsufficientScope);
+    }
+
+    /// <summary>System-wide interactions (system history or search without _type) need a wildcard scope.</summary>
+    public void RequireAllTypes(char permission) => Require("*", permission);
+
+    /// <summary>The patient the caller is confined to for this type, when its granting scopes are all patient/ scopes.</summary>
+    public string? ConfinedPatient(string resourceType, char permission) =>
+        context.Role == KnownRoles.Patient || context.Scopes.IsPatientConfined(resourceType, permission) ? context.PatientId ?? "-" : null;
+}
+
+/// <summary>Endpoint filter applying <see cref="AccessGuard"/> from the route's interaction metadata.</summary>
+public sealed class ScopeFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var http = invocation.HttpContext;
+        var interaction = http.GetEndpoint()?.Metadata.GetMetadata<FhirInteractionMetadata>()?.Interaction;
+        if (interaction is null or FhirInteraction.Capabilities or FhirInteraction.Transaction or FhirInteraction.Operation)
+            return await next(invocation);
+        var guard = http.RequestServices.GetRequiredService<AccessGuard>();
+        var permission = AccessGuard.PermissionFor(interaction.Value);
+        if (http.GetRouteValue("type") is string type) guard.Require(type, permission);
+        else guard.RequireAllTypes(permission);
+        return await next(invocation);
+    }
+}
