@@ -43,14 +43,13 @@ public static class CommandLine
             await Console.Error.WriteLineAsync("usage: token --org ODS --role ROLE --scope \"SCOPES\" [--patient ID] [--purpose TREAT|ETREAT|BTG|HRESCH] [--sub ID] [--name NAME] [--minutes N]");
             return 2;
         }
+        // Only configuration is needed: the same files and variables the server reads.
         var builder = WebApplication.CreateBuilder(Array.Empty<string>());
-        builder.Services.AddInteropSecurity(builder.Configuration);
-        builder.Services.AddSingleton(TimeProvider.System);
-        await using var app = builder.Build();
-        var issuer = app.Services.GetRequiredService<Security.DevTokenIssuer>();
+        var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        var issuer = new DevTokenIssuer(Microsoft.Extensions.Options.Options.Create(auth), TimeProvider.System);
         try
         {
-            Console.WriteLine(issuer.Issue(new Security.DevTokenIssuer.Request(org, role, scope,
+            Console.WriteLine(issuer.Issue(new DevTokenIssuer.Request(org, role, scope,
                 options.GetValueOrDefault("patient"), options.GetValueOrDefault("purpose"), options.GetValueOrDefault("sub"),
                 options.GetValueOrDefault("name"), options.TryGetValue("minutes", out var m) ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : null)));
             return 0;
