@@ -48,16 +48,18 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     public Task<StoredResource?> DeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context, CancellationToken ct = default) =>
         InTransactionAsync(() => StageDeleteAsync(type, id, ifMatchVersion, context, ct), ct);
 
-    internal async Task<StoredResource> StageCreateAsync(Resource resource, WriteContext context, CancellationToken ct)
+    /// <summary>Create inside an open transaction (see <see cref="InTransactionAsync{T}"/>); <paramref name="assignedId"/> when the caller already chose the id.</summary>
+    public async Task<StoredResource> StageCreateAsync(Resource resource, WriteContext context, CancellationToken ct, string? assignedId = null)
     {
-        resource.Id = Guid.CreateVersion7().ToString();
+        resource.Id = assignedId ?? NewId();
         var row = NewVersion(resource, 1, "POST", context);
         db.Resources.Add(row);
         await db.SaveChangesAsync(ct);
         return ToStored(row);
     }
 
-    internal async Task<(StoredResource, bool)> StageUpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context, string method, CancellationToken ct)
+    /// <summary>Update inside an open transaction.</summary>
+    public async Task<(StoredResource, bool)> StageUpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context, string method, CancellationToken ct)
     {
         var type = resource.TypeName;
         var id = resource.Id ?? throw FhirException.BadRequest("An update needs the resource id in the body.");
@@ -84,7 +86,8 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         return (ToStored(row), created);
     }
 
-    internal async Task<StoredResource?> StageDeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context, CancellationToken ct)
+    /// <summary>Delete inside an open transaction.</summary>
+    public async Task<StoredResource?> StageDeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context, CancellationToken ct)
     {
         var current = await db.Resources
             .Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent)
@@ -199,6 +202,9 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         indexer.Populate(row, resource);
         return row;
     }
+
+    /// <summary>A new server-assigned id: time-ordered (UUID v7), so inserts stay local in the indexes.</summary>
+    public static string NewId() => Guid.CreateVersion7().ToString();
 
     private DateTimeOffset Now() => Instants.TruncateToMilliseconds(time.GetUtcNow());
 

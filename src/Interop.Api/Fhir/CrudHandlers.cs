@@ -9,14 +9,83 @@ namespace Interop.Api.Fhir;
 /// <summary>create, read, vread, update and delete (FHIR R4 http.html).</summary>
 public static class CrudHandlers
 {
-    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var resource = await body.ReadResourceAsync(http.Request, ct);
         RequireBodyType(resource, type);
         RequireInOwnCompartment(resource, guard.ConfinedPatient(type, 'c'));
-        var stored = await store.CreateAsync(resource, WriteContextFor(http), ct);
-        return FhirResponse.ForWrite(http.Request, stored, 201, FhirRoutes.BaseUrl(http), $"Created {stored.ResourceType}/{stored.ResourceId}.");
+        var ifNoneExist = http.Request.Headers["If-None-Exist"].ToString();
+        if (string.IsNullOrWhiteSpace(ifNoneExist))
+        {
+            var stored = await store.CreateAsync(resource, WriteContextFor(http), ct);
+            return FhirResponse.ForWrite(http.Request, stored, 201, FhirRoutes.BaseUrl(http), $"Created {stored.ResourceType}/{stored.ResourceId}.");
+        }
+
+        // Conditional create (http.html#ccreate): the match and the create share one locked transaction,
+        // so two racing requests cannot both create.
+        var (existing, created) = await store.InTransactionAsync(async () =>
+        {
+            var matches = await resolver.FindAsync(type, ifNoneExist, ct);
+            if (matches.Count > 1)
+                throw FhirException.PreconditionFailed($"If-None-Exist '{ifNoneExist}' matches more than one {type}; be more specific.");
+            if (matches.Count == 1) return (await store.ReadAsync(type, matches[0], ct), (StoredResource?)null);
+            return ((StoredResource?)null, await store.StageCreateAsync(resource, WriteContextFor(http), ct));
+        }, ct);
+        if (created is not null)
+            return FhirResponse.ForWrite(http.Request, created, 201, FhirRoutes.BaseUrl(http), $"Created {created.ResourceType}/{created.ResourceId}.");
+        return FhirResponse.ForWrite(http.Request, existing!, 200, FhirRoutes.BaseUrl(http), $"{type}/{existing!.ResourceId} already matches If-None-Exist; nothing was created.");
+    }
+
+    /// <summary>Conditional update <c>PUT /fhir/{type}?criteria</c> (http.html#cond-update).</summary>
+    public static async Task<IResult> ConditionalUpdate(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        var criteria = http.Request.QueryString.Value ?? "";
+        var resource = await body.ReadResourceAsync(http.Request, ct);
+        RequireBodyType(resource, type);
+        RequireInOwnCompartment(resource, guard.ConfinedPatient(type, 'u'));
+        var (stored, created) = await store.InTransactionAsync(async () =>
+        {
+            var matches = await resolver.FindAsync(type, criteria, ct);
+            if (matches.Count > 1)
+                throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}; be more specific.");
+            if (matches.Count == 1)
+            {
+                if (!string.IsNullOrEmpty(resource.Id) && resource.Id != matches[0])
+                    throw FhirException.BadRequest($"The body's id '{resource.Id}' differs from the matching {type}/{matches[0]}.", expression: $"{type}.id");
+                resource.Id = matches[0];
+                return await store.StageUpdateAsync(resource, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), "PUT", ct);
+            }
+            if (!string.IsNullOrEmpty(resource.Id))
+            {
+                FhirRoutes.RequireValidId(resource.Id);
+                return await store.StageUpdateAsync(resource, null, WriteContextFor(http), "PUT", ct);
+            }
+            return (await store.StageCreateAsync(resource, WriteContextFor(http), ct), true);
+        }, ct);
+        return FhirResponse.ForWrite(http.Request, stored, created ? 201 : 200, FhirRoutes.BaseUrl(http),
+            created ? $"Created {type}/{stored.ResourceId}." : $"Updated {type}/{stored.ResourceId} to version {stored.VersionId}.");
+    }
+
+    /// <summary>Conditional delete <c>DELETE /fhir/{type}?criteria</c>, single-match mode (http.html#cdelete).</summary>
+    public static async Task<IResult> ConditionalDelete(string type, HttpContext http, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        var criteria = http.Request.QueryString.Value ?? "";
+        var confined = guard.ConfinedPatient(type, 'd');
+        var deleted = await store.InTransactionAsync(async () =>
+        {
+            var matches = await resolver.FindAsync(type, criteria, ct);
+            if (matches.Count > 1)
+                throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}; this server deletes one at a time.");
+            if (matches.Count == 0) return null;
+            if (confined is not null && await store.ReadAsync(type, matches[0], ct, confined) is null) return null;
+            return await store.StageDeleteAsync(type, matches[0], null, WriteContextFor(http), ct);
+        }, ct);
+        return deleted is null
+            ? FhirResponse.Of(Outcomes.Information($"No {type} matched '{criteria}'; nothing was deleted."), 200)
+            : FhirResponse.Of(Outcomes.Information($"Deleted {type}/{deleted.ResourceId}."), 200);
     }
 
     public static async Task<IResult> Read(string type, string id, ResourceStore store, AccessGuard guard, CancellationToken ct)

@@ -20,6 +20,10 @@ public static class FhirEndpoints
 
         fhir.MapPost("/{type}", CrudHandlers.Create).Is(FhirInteraction.Create)
             .WithSummary("Create a resource (server-assigned id); If-None-Exist makes it conditional");
+        fhir.MapPut("/{type}", CrudHandlers.ConditionalUpdate).Is(FhirInteraction.Update)
+            .WithSummary("Conditional update: PUT /fhir/{type}?criteria updates the single match or creates");
+        fhir.MapDelete("/{type}", CrudHandlers.ConditionalDelete).Is(FhirInteraction.Delete)
+            .WithSummary("Conditional delete of the single match of ?criteria");
         fhir.MapGet("/{type}/{id}", CrudHandlers.Read).Is(FhirInteraction.Read)
             .WithSummary("Read the current version");
         fhir.MapPut("/{type}/{id}", CrudHandlers.Update).Is(FhirInteraction.Update)

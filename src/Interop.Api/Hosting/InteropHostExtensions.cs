@@ -22,6 +22,7 @@ public static class InteropHostExtensions
         services.AddInteropStorage(configuration);
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<FhirRequestBody>();
+        services.AddScoped<ConditionalResolver>();
         services.AddScoped<DemoDataSeeder>();
 
         services.AddProblemDetails();
