@@ -15,6 +15,8 @@ public static class FhirEndpoints
         fhir.MapGet("/metadata", CapabilityHandlers.Metadata).Is(FhirInteraction.Capabilities)
             .WithSummary("CapabilityStatement generated from what the server supports").AllowAnonymous();
 
+        fhir.MapPost("", TransactionHandlers.Process).Is(FhirInteraction.Transaction)
+            .WithSummary("Transaction (all or nothing) or batch Bundle");
         fhir.MapGet("/_history", HistoryHandlers.System).Is(FhirInteraction.HistorySystem)
             .WithSummary("History of all resources, newest first");
 

@@ -23,6 +23,7 @@ public static class InteropHostExtensions
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<FhirRequestBody>();
         services.AddScoped<ConditionalResolver>();
+        services.AddScoped<BundleProcessor>();
         services.AddScoped<DemoDataSeeder>();
 
         services.AddProblemDetails();
