@@ -1,6 +1,8 @@
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Interop.Core.Fhir;
+using Interop.Core.Consent;
+using Interop.Storage.Consent;
 using Interop.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -12,22 +14,22 @@ namespace Interop.Storage;
 /// <see cref="InteropDbContext"/>. Every write is one database transaction holding the version and
 /// all rows derived from it, so a failure leaves no partial version or orphan index row.
 /// </summary>
-public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, WriteLocks locks, TimeProvider time)
+public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, WriteLocks locks, ConsentLedger ledger, TimeProvider time)
 {
     public InteropDbContext Db => db;
 
-    /// <summary>The current version; with <paramref name="confinedToPatient"/>, only when it is in that patient's compartment.</summary>
-    public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default, string? confinedToPatient = null)
+    /// <summary>The current version, when <paramref name="access"/> (patient confinement and consent) lets the caller see it.</summary>
+    public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default, ReadAccess? access = null)
     {
-        var row = await Confine(db.Resources.AsNoTracking(), confinedToPatient)
+        var row = await Visible(access)
             .Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent)
             .FirstOrDefaultAsync(ct);
         return row is null ? null : ToStored(row);
     }
 
-    public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default, string? confinedToPatient = null)
+    public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct = default, ReadAccess? access = null)
     {
-        var row = await Confine(db.Resources.AsNoTracking(), confinedToPatient)
+        var row = await Visible(access)
             .Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == version)
             .FirstOrDefaultAsync(ct);
         return row is null ? null : ToStored(row);
@@ -52,9 +54,11 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     public async Task<StoredResource> StageCreateAsync(Resource resource, WriteContext context, CancellationToken ct, string? assignedId = null)
     {
         resource.Id = assignedId ?? NewId();
+        RequireValidConsent(resource);
         var row = NewVersion(resource, 1, "POST", context);
         db.Resources.Add(row);
         await SaveAsync(ct);
+        await RecordConsentAsync(resource, row, "create", ct);
         return ToStored(row);
     }
 
@@ -63,6 +67,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     {
         var type = resource.TypeName;
         var id = resource.Id ?? throw FhirException.BadRequest("An update needs the resource id in the body.");
+        RequireValidConsent(resource);
         var current = await db.Resources
             .Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent)
             .FirstOrDefaultAsync(ct);
@@ -83,6 +88,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         var row = NewVersion(resource, next, method, context);
         db.Resources.Add(row);
         await SaveAsync(ct);
+        await RecordConsentAsync(resource, row, created ? "create" : "update", ct);
         return (ToStored(row), created);
     }
 
@@ -117,13 +123,32 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             .Select(c => new SecurityLabelRow { System = c.System, Code = c.Code }).ToListAsync(ct));
         db.Resources.Add(row);
         await SaveAsync(ct);
+        if (type == "Consent" && current.Json is not null)
+        {
+            // A DELETE of a Consent is a withdrawal: the ledger keeps it, the rules go.
+            var withdrawn = (Hl7.Fhir.Model.Consent)FhirSerialization.ParseStored(current.Json);
+            await ledger.AppendAsync(withdrawn, current.Json, "withdraw", Instants.FromStored(row.LastUpdated), ct);
+        }
         return ToStored(row);
     }
 
-    /// <summary>History newest first, keyset-paged by row id so pages stay stable while data changes.</summary>
-    public async Task<IReadOnlyList<StoredResource>> HistoryAsync(string? type, string? id, DateTimeOffset? since, long? beforeRowId, int count, CancellationToken ct = default, string? confinedToPatient = null)
+    private static void RequireValidConsent(Resource resource)
     {
-        var query = Confine(db.Resources.AsNoTracking(), confinedToPatient);
+        if (resource is not Hl7.Fhir.Model.Consent consent) return;
+        var outcome = ConsentRuleCompiler.Check(consent);
+        if (outcome.Issue.Count > 0) throw FhirException.Unprocessable(outcome);
+    }
+
+    private async Task RecordConsentAsync(Resource resource, ResourceVersionRow row, string action, CancellationToken ct)
+    {
+        if (resource is Hl7.Fhir.Model.Consent consent)
+            await ledger.AppendAsync(consent, row.Json!, action, Instants.FromStored(row.LastUpdated), ct);
+    }
+
+    /// <summary>History newest first, keyset-paged by row id so pages stay stable while data changes.</summary>
+    public async Task<IReadOnlyList<StoredResource>> HistoryAsync(string? type, string? id, DateTimeOffset? since, long? beforeRowId, int count, CancellationToken ct = default, ReadAccess? access = null)
+    {
+        var query = Visible(access);
         if (type is not null) query = query.Where(r => r.ResourceType == type);
         if (id is not null) query = query.Where(r => r.ResourceId == id);
         if (since is { } s)
@@ -170,9 +195,33 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         });
     }
 
-    /// <summary>Rows in the patient's compartment only (SMART patient/ scopes), decided in SQL.</summary>
-    public static IQueryable<ResourceVersionRow> Confine(IQueryable<ResourceVersionRow> query, string? patientId) =>
-        patientId is null ? query : query.Where(r => r.Compartments.Any(c => c.PatientId == patientId));
+    /// <summary>Every resource row the caller may see: patient confinement and consent, decided in SQL.</summary>
+    public IQueryable<ResourceVersionRow> Visible(ReadAccess? access) =>
+        ConsentFilter.Apply(db.Resources.AsNoTracking(), db, access ?? ReadAccess.Unrestricted);
+
+    /// <summary>
+    /// Why a version that exists is not visible: the patient (in whose compartment it is) has a
+    /// blanket dissent that applies to this request (answered 403), or it is withheld (answered 404).
+    /// </summary>
+    public async Task<(bool Dissent, IReadOnlyList<long> LedgerEntries)> ExplainAsync(long rowId, ReadAccess access, CancellationToken ct)
+    {
+        if (access.Consent is not { } consent || consent.PatientCaller) return (false, []);
+        var patients = await db.Compartments.AsNoTracking().Where(c => c.ResourceRowId == rowId).Select(c => c.PatientId).ToListAsync(ct);
+        foreach (var patient in patients)
+        {
+            var entries = await ConsentFilter.BlanketDissent(db, patient, consent).Select(r => r.LedgerSequence).Distinct().ToListAsync(ct);
+            if (entries.Count > 0) return (true, entries);
+        }
+        return (false, []);
+    }
+
+    /// <summary>The ledger entries behind the rules in force for these patients (for the audit trail).</summary>
+    public async Task<IReadOnlyList<long>> LedgerEntriesForAsync(IReadOnlyCollection<string> patientIds, CancellationToken ct)
+    {
+        if (patientIds.Count == 0) return [];
+        var ids = patientIds.ToArray();
+        return await db.ConsentRules.AsNoTracking().Where(r => ids.Contains(r.PatientId)).Select(r => r.LedgerSequence).Distinct().ToListAsync(ct);
+    }
 
     private Task<IDbContextTransaction> BeginAsync(CancellationToken ct) => db.Database.BeginTransactionAsync(ct);
 

@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ResourceIndexer>();
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ResourceStore>();
+        services.AddScoped<Consent.ConsentLedger>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

@@ -292,9 +292,9 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                     w.Response = new BundleEntry { ResponseStatus = "204 No Content" };
                     break;
                 default:
-                    var confined = guard.ConfinedPatient(w.Type, 'r');
-                    stored = w.Version is { } v ? await store.ReadVersionAsync(w.Type, w.Id!, v, ct, confined) : await store.ReadAsync(w.Type, w.Id!, ct, confined);
-                    if (stored is null) throw FhirException.NotFound($"{w.Type}/{w.Id} is not known.");
+                    var access = guard.ReadAccessFor(w.Type, 'r');
+                    stored = w.Version is { } v ? await store.ReadVersionAsync(w.Type, w.Id!, v, ct, access) : await store.ReadAsync(w.Type, w.Id!, ct, access);
+                    if (stored is null) throw await CrudHandlers.NotVisibleAsync(store, w.Type, w.Id!, w.Version, access, ct);
                     if (stored.IsDeleted) throw CrudHandlers.Deleted(stored);
                     w.Response = new BundleEntry
                     {

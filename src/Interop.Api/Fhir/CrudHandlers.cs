@@ -3,6 +3,7 @@ using Task = System.Threading.Tasks.Task;
 using Interop.Core.Fhir;
 using Interop.Api.Security;
 using Interop.Storage;
+using Interop.Storage.Consent;
 
 namespace Interop.Api.Fhir;
 
@@ -80,7 +81,7 @@ public static class CrudHandlers
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}; this server deletes one at a time.");
             if (matches.Count == 0) return null;
-            if (confined is not null && await store.ReadAsync(type, matches[0], ct, confined) is null) return null;
+            if (confined is not null && await store.ReadAsync(type, matches[0], ct, new ReadAccess(confined, null)) is null) return null;
             return await store.StageDeleteAsync(type, matches[0], null, WriteContextFor(http), ct);
         }, ct);
         return deleted is null
@@ -92,7 +93,8 @@ public static class CrudHandlers
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        var stored = await store.ReadAsync(type, id, ct, guard.ConfinedPatient(type, 'r')) ?? throw FhirException.NotFound($"{type}/{id} is not known.");
+        var access = guard.ReadAccessFor(type, 'r');
+        var stored = await store.ReadAsync(type, id, ct, access) ?? throw await NotVisibleAsync(store, type, id, null, access, ct);
         if (stored.IsDeleted) throw Deleted(stored);
         return FhirResponse.Of(stored);
     }
@@ -103,7 +105,8 @@ public static class CrudHandlers
         FhirRoutes.RequireValidId(id);
         if (!int.TryParse(vid, out var version) || version < 1)
             throw FhirException.NotFound($"{type}/{id} has no version '{vid}'.");
-        var stored = await store.ReadVersionAsync(type, id, version, ct, guard.ConfinedPatient(type, 'r')) ?? throw FhirException.NotFound($"{type}/{id} has no version {version}.");
+        var access = guard.ReadAccessFor(type, 'r');
+        var stored = await store.ReadVersionAsync(type, id, version, ct, access) ?? throw await NotVisibleAsync(store, type, id, version, access, ct);
         if (stored.IsDeleted) throw Deleted(stored);
         return FhirResponse.Of(stored);
     }
@@ -121,7 +124,7 @@ public static class CrudHandlers
         if (guard.ConfinedPatient(type, 'u') is { } patient)
         {
             RequireInOwnCompartment(resource, patient);
-            if (await store.ReadAsync(type, id, ct) is { IsDeleted: false } && await store.ReadAsync(type, id, ct, patient) is null)
+            if (await store.ReadAsync(type, id, ct) is { IsDeleted: false } && await store.ReadAsync(type, id, ct, new ReadAccess(patient, null)) is null)
                 throw FhirException.NotFound($"{type}/{id} is not known.");
         }
         var (stored, created) = await store.UpdateAsync(resource, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), "PUT", ct);
@@ -133,7 +136,7 @@ public static class CrudHandlers
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        if (guard.ConfinedPatient(type, 'd') is { } patient && await store.ReadAsync(type, id, ct, patient) is null)
+        if (guard.ConfinedPatient(type, 'd') is { } patient && await store.ReadAsync(type, id, ct, new ReadAccess(patient, null)) is null)
             throw FhirException.NotFound($"{type}/{id} is not known.");
         var deleted = await store.DeleteAsync(type, id, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), ct);
         if (deleted is null) return FhirResponse.Of(Outcomes.Information($"{type}/{id} does not exist or was already deleted; nothing changed."), 200);
@@ -154,6 +157,26 @@ public static class CrudHandlers
     {
         if (resource.TypeName != type)
             throw FhirException.BadRequest($"The body is a {resource.TypeName} but the URL is for {type}.", expression: "resourceType");
+    }
+
+    /// <summary>
+    /// The answer for a read that found nothing visible: 403 NO_PATIENT_CONSENT when the patient's
+    /// blanket dissent is the reason (break-glass is possible), otherwise 404 (never saying whether
+    /// the resource exists but is withheld).
+    /// </summary>
+    public static async Task<FhirException> NotVisibleAsync(ResourceStore store, string type, string id, int? version, ReadAccess access, CancellationToken ct)
+    {
+        var notFound = FhirException.NotFound(version is null ? $"{type}/{id} is not known." : $"{type}/{id} has no version {version}.");
+        if (access.Consent is null) return notFound;
+        var raw = version is { } v ? await store.ReadVersionAsync(type, id, v, ct) : await store.ReadAsync(type, id, ct);
+        if (raw is null || raw.IsDeleted) return notFound;
+        if (access.ConfinedPatient is not null && await store.ReadAsync(type, id, ct, new ReadAccess(access.ConfinedPatient, null)) is null) return notFound;
+        var (dissent, _) = await store.ExplainAsync(raw.RowId, access, ct);
+        return dissent
+            ? FhirException.Forbidden("The patient has declined to share their record with other organisations (NO_PATIENT_CONSENT). " +
+                "In an emergency, break-glass is possible: purpose_of_use BTG with an X-Break-Glass-Reason header; it is audited and reviewed.",
+                FhirErrorCode.NoPatientConsent)
+            : notFound;
     }
 
     public static FhirException Deleted(StoredResource stored)

@@ -4,6 +4,7 @@ using Task = System.Threading.Tasks.Task;
 using Interop.Core.Fhir;
 using Interop.Api.Security;
 using Interop.Storage;
+using Interop.Storage.Consent;
 using Microsoft.Extensions.Options;
 
 namespace Interop.Api.Fhir;
@@ -16,19 +17,19 @@ public static class HistoryHandlers
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        return History(type, id, $"{type}/{id}/_history", http, store, options.Value, guard.ConfinedPatient(type, 'r'), ct);
+        return History(type, id, $"{type}/{id}/_history", http, store, options.Value, guard.ReadAccessFor(type, 'r'), ct);
     }
 
     public static Task<IResult> Type(string type, HttpContext http, ResourceStore store, AccessGuard guard, IOptions<FhirOptions> options, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
-        return History(type, null, $"{type}/_history", http, store, options.Value, guard.ConfinedPatient(type, 's'), ct);
+        return History(type, null, $"{type}/_history", http, store, options.Value, guard.ReadAccessFor(type, 's'), ct);
     }
 
     public static Task<IResult> System(HttpContext http, ResourceStore store, AccessGuard guard, IOptions<FhirOptions> options, CancellationToken ct) =>
-        History(null, null, "_history", http, store, options.Value, guard.ConfinedPatient("*", 's'), ct);
+        History(null, null, "_history", http, store, options.Value, guard.ReadAccessFor("*", 's'), ct);
 
-    private static async Task<IResult> History(string? type, string? id, string path, HttpContext http, ResourceStore store, FhirOptions options, string? confinedPatient, CancellationToken ct)
+    private static async Task<IResult> History(string? type, string? id, string path, HttpContext http, ResourceStore store, FhirOptions options, ReadAccess access, CancellationToken ct)
     {
         var request = http.Request;
         var count = FhirRoutes.PageSize(request, options);
@@ -47,7 +48,7 @@ public static class HistoryHandlers
             if (!long.TryParse(page, out var b)) throw FhirException.BadRequest($"_page '{page}' is not a cursor this server issued.", expression: "_page");
             before = b;
         }
-        var rows = await store.HistoryAsync(type, id, since, before, count + 1, ct, confinedPatient);
+        var rows = await store.HistoryAsync(type, id, since, before, count + 1, ct, access);
         if (id is not null && rows.Count == 0 && before is null && since is null)
             throw FhirException.NotFound($"{type}/{id} is not known.");
 

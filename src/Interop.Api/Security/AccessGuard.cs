@@ -1,6 +1,7 @@
 using Interop.Api.Fhir;
 using Interop.Core.Access;
 using Interop.Core.Fhir;
+using Interop.Storage.Consent;
 using Microsoft.Extensions.Options;
 
 namespace Interop.Api.Security;
@@ -9,7 +10,7 @@ namespace Interop.Api.Security;
 /// The scope and role checks for one interaction on one resource type. Called by the endpoint
 /// filter for plain interactions, and by handlers for transaction entries and operations.
 /// </summary>
-public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable> roles)
+public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable> roles, IOptions<ConsentOptions> consent, TimeProvider time)
 {
     public static char PermissionFor(FhirInteraction interaction) => interaction switch
     {
@@ -40,6 +41,25 @@ public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable
 
     /// <summary>System-wide interactions (system history or search without _type) need a wildcard scope.</summary>
     public void RequireAllTypes(char permission) => Require("*", permission);
+
+    /// <summary>
+    /// What reads of <paramref name="resourceType"/> are confined to for this caller: the patient
+    /// compartment for patient scopes, and consent for everyone but the operator's own system token.
+    /// </summary>
+    public ReadAccess ReadAccessFor(string resourceType, char permission)
+    {
+        var confined = ConfinedPatient(resourceType, permission);
+        if (context.IsAdministrator || !consent.Value.Enforce) return new ReadAccess(confined, null);
+        var exempt = context.Role == KnownRoles.PrivacyOfficer ? new[] { "AuditEvent", "Consent" } : null;
+        return new ReadAccess(confined, new ConsentAccess(
+            context.Organization,
+            context.PurposeOfUse,
+            PatientCaller: context.Role == KnownRoles.Patient,
+            BreakGlass: context.IsBreakGlass,
+            DenyAllByDefault: consent.Value.DenyAll,
+            Now: time.GetUtcNow(),
+            ExemptTypes: exempt));
+    }
 
     /// <summary>The patient the caller is confined to for this type, when its granting scopes are all patient/ scopes.</summary>
     public string? ConfinedPatient(string resourceType, char permission) =>

@@ -25,6 +25,10 @@ public static class InteropAuthentication
             foreach (var role in configuration.GetSection(RoleAccessTable.SectionName).GetChildren())
                 t.Access[role.Key] = role.Get<string[]>() ?? [];
         });
+        services.AddOptions<ConsentOptions>().Bind(configuration.GetSection(ConsentOptions.SectionName)).ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((o, env) => o.Enforce || env.IsDevelopment(),
+                "Consent:Enforce=false switches consent and audit off and is for benchmarks in Development only; the gateway will not start with it here.")
+            .ValidateOnStart();
         services.AddScoped<RequestContext>();
         services.AddScoped<OrganizationRegistry>();
         services.AddScoped<AccessGuard>();

@@ -1,8 +1,9 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.SqlServer
+namespace Interop.Storage.Migrations.PostgreSql
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -11,20 +12,63 @@ namespace Interop.Storage.Migrations.SqlServer
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "consent_ledger",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    RecordedAt = table.Column<long>(type: "bigint", nullable: false),
+                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "text", nullable: false),
+                    PreviousHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_ledger", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "consent_rules",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    LedgerSequence = table.Column<long>(type: "bigint", nullable: false),
+                    Permit = table.Column<bool>(type: "boolean", nullable: false),
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    RuleIndex = table.Column<int>(type: "integer", nullable: false),
+                    ParentIndex = table.Column<int>(type: "integer", nullable: true),
+                    ActorOrganization = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    SecurityLabel = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Start = table.Column<long>(type: "bigint", nullable: true),
+                    End = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_rules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resource_versions",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ResourceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    VersionId = table.Column<int>(type: "int", nullable: false),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    VersionId = table.Column<int>(type: "integer", nullable: false),
                     LastUpdated = table.Column<long>(type: "bigint", nullable: false),
-                    IsDeleted = table.Column<bool>(type: "bit", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "bit", nullable: false),
-                    Json = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    Method = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
-                    Custodian = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
+                    IsDeleted = table.Column<bool>(type: "boolean", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "boolean", nullable: false),
+                    Json = table.Column<string>(type: "text", nullable: true),
+                    Method = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Custodian = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -36,7 +80,7 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
+                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -54,8 +98,8 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
-                    Code = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
+                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -73,10 +117,10 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Start = table.Column<long>(type: "bigint", nullable: false),
                     End = table.Column<long>(type: "bigint", nullable: false)
                 },
@@ -96,15 +140,15 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
-                    Value = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
-                    Low = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
-                    High = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    Value = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
+                    Low = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
+                    High = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -122,15 +166,15 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    Url = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
-                    IdentifierSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    IdentifierValue = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    IdentifierSystem = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    IdentifierValue = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -148,12 +192,12 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Normalized = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
-                    Exact = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Normalized = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Exact = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -171,13 +215,13 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    Text = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Text = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -195,11 +239,11 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Uri = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Uri = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -211,6 +255,26 @@ namespace Interop.Storage.Migrations.SqlServer
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_ledger_ConsentId_Sequence",
+                table: "consent_ledger",
+                columns: new[] { "ConsentId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_ledger_PatientId_Sequence",
+                table: "consent_ledger",
+                columns: new[] { "PatientId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_rules_ConsentId",
+                table: "consent_rules",
+                column: "ConsentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_rules_PatientId_Permit_Level",
+                table: "consent_rules",
+                columns: new[] { "PatientId", "Permit", "Level" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_resource_compartments_PatientId_ResourceRowId",
@@ -243,7 +307,7 @@ namespace Interop.Storage.Migrations.SqlServer
                 table: "resource_versions",
                 columns: new[] { "ResourceType", "ResourceId" },
                 unique: true,
-                filter: "[IsCurrent] = 1");
+                filter: "\"IsCurrent\" = true");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_dates_ResourceRowId",
@@ -271,7 +335,7 @@ namespace Interop.Storage.Migrations.SqlServer
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetType_ResourceRowId",
+                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetTyp~",
                 table: "search_references",
                 columns: new[] { "ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId" });
 
@@ -286,7 +350,7 @@ namespace Interop.Storage.Migrations.SqlServer
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRowId",
+                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRo~",
                 table: "search_strings",
                 columns: new[] { "ResourceType", "ParamName", "Normalized", "ResourceRowId" });
 
@@ -296,7 +360,7 @@ namespace Interop.Storage.Migrations.SqlServer
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRowId",
+                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRo~",
                 table: "search_tokens",
                 columns: new[] { "ResourceType", "ParamName", "Code", "System", "ResourceRowId" });
 
@@ -314,6 +378,12 @@ namespace Interop.Storage.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "consent_ledger");
+
+            migrationBuilder.DropTable(
+                name: "consent_rules");
+
             migrationBuilder.DropTable(
                 name: "resource_compartments");
 

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.Sqlite
+namespace Interop.Storage.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -11,20 +11,63 @@ namespace Interop.Storage.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "consent_ledger",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    RecordedAt = table.Column<long>(type: "bigint", nullable: false),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    PreviousHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_ledger", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "consent_rules",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    LedgerSequence = table.Column<long>(type: "bigint", nullable: false),
+                    Permit = table.Column<bool>(type: "bit", nullable: false),
+                    Level = table.Column<int>(type: "int", nullable: false),
+                    RuleIndex = table.Column<int>(type: "int", nullable: false),
+                    ParentIndex = table.Column<int>(type: "int", nullable: true),
+                    ActorOrganization = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    SecurityLabel = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Start = table.Column<long>(type: "bigint", nullable: true),
+                    End = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_rules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resource_versions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ResourceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    VersionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastUpdated = table.Column<long>(type: "INTEGER", nullable: false),
-                    IsDeleted = table.Column<bool>(type: "INTEGER", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Json = table.Column<string>(type: "TEXT", nullable: true),
-                    Method = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
-                    Custodian = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    VersionId = table.Column<int>(type: "int", nullable: false),
+                    LastUpdated = table.Column<long>(type: "bigint", nullable: false),
+                    IsDeleted = table.Column<bool>(type: "bit", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "bit", nullable: false),
+                    Json = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Method = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    Custodian = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -35,8 +78,8 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "resource_compartments",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -53,9 +96,9 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "resource_security_labels",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Code = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -72,13 +115,13 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_dates",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Start = table.Column<long>(type: "INTEGER", nullable: false),
-                    End = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Start = table.Column<long>(type: "bigint", nullable: false),
+                    End = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -95,16 +138,16 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_quantities",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    Value = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false),
-                    Low = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false),
-                    High = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    Value = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
+                    Low = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
+                    High = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -121,16 +164,16 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_references",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Url = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    IdentifierSystem = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    IdentifierValue = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    IdentifierSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    IdentifierValue = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -147,13 +190,13 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_strings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Normalized = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
-                    Exact = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Normalized = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Exact = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -170,14 +213,14 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Text = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -194,12 +237,12 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_uris",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Uri = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Uri = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -211,6 +254,26 @@ namespace Interop.Storage.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_ledger_ConsentId_Sequence",
+                table: "consent_ledger",
+                columns: new[] { "ConsentId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_ledger_PatientId_Sequence",
+                table: "consent_ledger",
+                columns: new[] { "PatientId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_rules_ConsentId",
+                table: "consent_rules",
+                column: "ConsentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_rules_PatientId_Permit_Level",
+                table: "consent_rules",
+                columns: new[] { "PatientId", "Permit", "Level" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_resource_compartments_PatientId_ResourceRowId",
@@ -243,7 +306,7 @@ namespace Interop.Storage.Migrations.Sqlite
                 table: "resource_versions",
                 columns: new[] { "ResourceType", "ResourceId" },
                 unique: true,
-                filter: "\"IsCurrent\" = 1");
+                filter: "[IsCurrent] = 1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_dates_ResourceRowId",
@@ -314,6 +377,12 @@ namespace Interop.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "consent_ledger");
+
+            migrationBuilder.DropTable(
+                name: "consent_rules");
+
             migrationBuilder.DropTable(
                 name: "resource_compartments");
 
