@@ -224,6 +224,7 @@ public class JsonPatchTests
     [TestCase("""[ { "op": "add", "path": "/active" } ]""")]
     [TestCase("""[ { "op": "copy", "path": "/active" } ]""")]
     [TestCase("""[ { "op": 7, "path": "/active" } ]""")]
+    [TestCase("""[ { "op": "remove", "op": "add", "path": "/active", "value": 1 } ]""")]
     public void MalformedPatchDocumentIs400(string patch)
     {
         var e = Fails(patch);
