@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Hl7.Fhir.FhirPath;
 using Hl7.Fhir.Introspection;
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
 using Hl7.FhirPath;
 using Interop.Core.Fhir;
 
@@ -50,9 +51,10 @@ public static class FhirPathPatch
             {
                 ApplyOperation(working, operation, problems);
             }
-            catch (Exception e) when (e is InvalidCastException or ArgumentException or InvalidOperationException or FormatException)
+            catch (Exception e) when (e is CodedException or InvalidCastException or ArgumentException or InvalidOperationException or FormatException)
             {
-                // Firely's SetValue and FHIRPath evaluation report type and evaluation errors this way.
+                // Firely's SetValue (CodedValidationException, InvalidCastException) and FHIRPath evaluation
+                // report type and evaluation errors this way; the value builder checks types first, so this is a backstop.
                 problems.Add(e.Message);
             }
             issues.AddRange(problems.Select(p => Outcomes.Issue(OperationOutcome.IssueType.Processing,

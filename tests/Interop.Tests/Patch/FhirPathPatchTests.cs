@@ -311,6 +311,21 @@ public class FhirPathPatchTests
     }
 
     [Test]
+    public void ResolveReachesContainedResourcesOnly()
+    {
+        var observation = NewHeartRate();
+        observation.Contained.Add(new Patient { Id = "subject" });
+        observation.Subject = new ResourceReference("#subject");
+
+        var result = Apply(observation, Operation("add", "Observation.subject.resolve()", Part("name", new FhirString("birthDate")), Part("value", new Date("1980"))));
+        observation.Subject = new ResourceReference("Patient/pat-1");
+        var e = Fails(observation, Operation("add", "Observation.subject.resolve()", Part("name", new FhirString("birthDate")), Part("value", new Date("1980"))));
+
+        Assert.That(((Patient)result.Contained[0]).BirthDate, Is.EqualTo("1980"));
+        Assert.That(Diagnostics(e), Does.Contain("matches nothing"));
+    }
+
+    [Test]
     public void ReplaceOfNothingIs422()
     {
         var e = Fails(NewPatient(), Operation("replace", "Patient.deceased", Part("value", new FhirBoolean(true))));
