@@ -32,6 +32,10 @@ public static class FhirEndpoints
             .WithSummary("Read the current version");
         fhir.MapPut("/{type}/{id}", CrudHandlers.Update).Is(FhirInteraction.Update)
             .WithSummary("Update, or create with a client-chosen id; If-Match for optimistic locking");
+        fhir.MapPatch("/{type}/{id}", PatchHandlers.Patch).Is(FhirInteraction.Patch)
+            .WithSummary("JSON Patch (application/json-patch+json) or FHIRPath Patch (Parameters)");
+        fhir.MapPatch("/{type}", PatchHandlers.ConditionalPatch).Is(FhirInteraction.Patch)
+            .WithSummary("Conditional patch of the single match of ?criteria");
         fhir.MapDelete("/{type}/{id}", CrudHandlers.Delete).Is(FhirInteraction.Delete)
             .WithSummary("Logical delete: a later read answers 410");
         fhir.MapGet("/{type}/{id}/_history", HistoryHandlers.Instance).Is(FhirInteraction.HistoryInstance)

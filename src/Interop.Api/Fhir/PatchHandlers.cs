@@ -1,0 +1,67 @@
+using System.Text;
+using Hl7.Fhir.Model;
+using Interop.Api.Security;
+using Interop.Core.Fhir;
+using Interop.Core.Patch;
+using Interop.Storage;
+
+namespace Interop.Api.Fhir;
+
+/// <summary>
+/// <c>PATCH /fhir/{type}/{id}</c> and conditional <c>PATCH /fhir/{type}?criteria</c> with JSON Patch
+/// (<c>application/json-patch+json</c>) or FHIRPath Patch (a Parameters body), FHIR R4 http.html#patch.
+/// The patched resource is stored as a new version against the version it was patched from, so a
+/// concurrent change makes the patch fail (409) rather than be lost.
+/// </summary>
+public static class PatchHandlers
+{
+    public static async Task<IResult> Patch(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        FhirRoutes.RequireValidId(id);
+        return await PatchAsync(type, id, http, body, store, guard, ct);
+    }
+
+    public static async Task<IResult> ConditionalPatch(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
+    {
+        FhirRoutes.RequireKnownType(type);
+        var criteria = http.Request.QueryString.Value ?? "";
+        var matches = await resolver.FindAsync(type, criteria, ct);
+        if (matches.Count == 0) throw FhirException.NotFound($"No {type} matches '{criteria}'.");
+        if (matches.Count > 1) throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}.");
+        return await PatchAsync(type, matches[0], http, body, store, guard, ct);
+    }
+
+    private static async Task<IResult> PatchAsync(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    {
+        var bytes = await body.ReadBytesAsync(http.Request, ct);
+        var access = guard.ReadAccessFor(type, 'u');
+        var current = await store.ReadAsync(type, id, ct, access) ?? throw await CrudHandlers.NotVisibleAsync(store, type, id, null, access, ct);
+        if (current.IsDeleted) throw CrudHandlers.Deleted(current);
+        var ifMatch = FhirRoutes.IfMatchVersion(http.Request);
+        if (ifMatch is { } expected && expected != current.VersionId)
+            throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} is at version {current.VersionId}.");
+
+        Resource patched;
+        var contentType = http.Request.ContentType ?? "";
+        if (contentType.StartsWith(JsonPatch.MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            var json = JsonPatch.Apply(current.Json!, Encoding.UTF8.GetString(bytes));
+            patched = FhirSerialization.Parse(Encoding.UTF8.GetBytes(json), FhirFormat.Json);
+        }
+        else
+        {
+            var format = FhirMediaTypes.RequestFormat(http.Request, bytes);
+            if (FhirSerialization.Parse(bytes, format) is not Parameters parameters)
+                throw FhirException.BadRequest("A FHIRPath Patch body is a Parameters resource (or send application/json-patch+json).");
+            patched = FhirPathPatch.Apply(FhirSerialization.ParseStored(current.Json!), parameters);
+        }
+        if (patched.TypeName != type || patched.Id != id)
+            throw FhirException.Unprocessable(Outcomes.Single(OperationOutcome.IssueType.Invalid, "A patch may not change resourceType or id.", FhirErrorCode.InvalidRequest));
+        CrudHandlers.RequireInOwnCompartment(patched, guard.ConfinedPatient(type, 'u'));
+
+        // Stored against the version it was patched from: a concurrent update makes this one fail.
+        var (stored, _) = await store.UpdateAsync(patched, current.VersionId, CrudHandlers.WriteContextFor(http), "PATCH", ct);
+        return FhirResponse.ForWrite(http.Request, stored, 200, FhirRoutes.BaseUrl(http), $"Patched {type}/{id} to version {stored.VersionId}.");
+    }
+}
