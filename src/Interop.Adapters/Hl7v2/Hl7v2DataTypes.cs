@@ -62,7 +62,9 @@ internal static partial class Hl7v2DataTypes
     {
         if (field.IsEmpty || field.IsExplicitNull) return null;
         var concept = new CodeableConcept();
-        AddCoding(concept, field.Get(1), field.Get(2), field.Get(3), source);
+        // CWE.1 sent with stray subcomponents ("&GDT"): the first non-empty part is the code.
+        var code = field.Get(1) ?? field.GetSubcomponents(1).FirstOrDefault(s => !string.IsNullOrWhiteSpace(s));
+        AddCoding(concept, code, field.Get(2), field.Get(3), source);
         AddCoding(concept, field.Get(4), field.Get(5), field.Get(6), source);
         concept.Text = Clean(field.Get(9)) ?? Clean(field.Get(2)) ?? Clean(field.Get(5));
         if (concept.Coding.Count == 0 && concept.Text is null) return null;

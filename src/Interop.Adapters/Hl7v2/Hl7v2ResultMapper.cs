@@ -108,7 +108,12 @@ internal static partial class Hl7v2ResultMapper
         var code = Hl7v2DataTypes.ToCodeableConcept(obx.GetField(3), context.Source);
         if (code is null)
         {
-            context.Error(Hl7v2ErrorCode.RequiredFieldMissing, "OBX-3 observation identifier is empty.", obx, 3);
+            // Continuation OBXs of an encapsulated document (ED, RP) often omit OBX-3; their value is not
+            // stored anyway, so that is a warning rather than a reason to refuse the whole report.
+            if (Hl7v2DataTypes.Clean(obx.Get(2))?.ToUpperInvariant() is "ED" or "RP")
+                context.Warning(Hl7v2ErrorCode.RequiredFieldMissing, "OBX-3 is empty on an encapsulated-data OBX; not stored.", obx, 3);
+            else
+                context.Error(Hl7v2ErrorCode.RequiredFieldMissing, "OBX-3 observation identifier is empty.", obx, 3);
             return null;
         }
         var observation = new Observation { Code = code, Subject = patient };
