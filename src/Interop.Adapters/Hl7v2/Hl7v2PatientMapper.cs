@@ -23,12 +23,9 @@ internal static partial class Hl7v2PatientMapper
             if (!identifiers.Any(i => i.System == identifier.System && i.Value == identifier.Value)) identifiers.Add(identifier);
         var key = identifiers.FirstOrDefault(i => i.System == KnownSystems.NhsNumber && NhsNumber.IsValid(i.Value))
             ?? identifiers.FirstOrDefault(i => i.System != KnownSystems.NhsNumber);
-        if (key is null)
-        {
-            if (!context.Problems.Any(p => p.SegmentIndex == pid.Index && p.FieldPosition == 3))
-                context.Error(Hl7v2ErrorCode.RequiredFieldMissing, "PID-3 has no patient identifier (NHS number or MRN).", pid, 3);
-            return null;
-        }
+        if (key is null && !context.Problems.Any(p => p.SegmentIndex == pid.Index && p.FieldPosition == 3))
+            context.Error(Hl7v2ErrorCode.RequiredFieldMissing, "PID-3 has no patient identifier (NHS number or MRN).", pid, 3);
+        // Without a key the patient cannot be stored, but the rest is still read so every problem is reported.
 
         var patient = new Patient { Identifier = identifiers };
         foreach (var repetition in pid.GetRepetitions(5))
@@ -80,7 +77,7 @@ internal static partial class Hl7v2PatientMapper
         }
 
         if (pd1 is not null) MapGeneralPractitioner(context, patient, pd1);
-        return new MappedPatient(patient, key, identifiers);
+        return key is null ? null : new MappedPatient(patient, key, identifiers);
     }
 
     /// <summary>
