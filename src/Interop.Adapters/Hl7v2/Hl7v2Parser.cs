@@ -22,8 +22,8 @@ public sealed class Hl7v2Parser
         "PR1", "ROL", "GT1", "IN1", "IN2", "IN3", "ACC", "UB1", "UB2", "PDA", "DB1", "SFT", "SPM", "TQ1", "TQ2", "CTD",
         "CTI", "FT1", "ADD", "BHS", "BTS", "FHS", "FTS", "MSA", "ERR", "QRD", "QRF", "ARV", "RF1", "PRT", "TXA", "SAC",
         "CON", "NPU", "AUT", "PRD", "PRA", "STF", "LOC", "RXA", "RXR", "RXE", "RXO", "RXC", "RXD", "RXG", "DSC", "DSP",
-        "QAK", "QPD", "RCP", "OBX", "PV1", "GP1", "GP2", "ABS", "BLG", "OM1", "OM2", "OM3", "OM4", "CSR", "CSP", "CSS",
-        "PSH", "PCR", "PES", "PEO", "FAC", "VAR", "UAC", "ECD", "EQU", "INV", "IPC", "OVR", "PID", "NST", "NSC",
+        "QAK", "QPD", "RCP", "GP1", "GP2", "ABS", "BLG", "OM1", "OM2", "OM3", "OM4", "CSR", "CSP", "CSS",
+        "PSH", "PCR", "PES", "PEO", "FAC", "VAR", "UAC", "ECD", "EQU", "INV", "IPC", "OVR", "NST", "NSC",
     ];
 
     /// <summary>Decodes <paramref name="body"/> (UTF-8, or Latin-1 when MSH-18 says 8859/1) and parses it.</summary>

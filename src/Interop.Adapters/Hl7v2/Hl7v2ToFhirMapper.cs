@@ -55,7 +55,7 @@ public sealed class Hl7v2ToFhirMapper
         {
             Transaction = stored ? BuildTransaction(context) : null,
             Problems = context.Problems,
-            Merges = stored || context.Problems.All(p => p.Severity != Hl7v2Severity.Error) ? merges : [],
+            Merges = stored ? merges : [],
             MessageType = message.MessageType,
             TriggerEvent = message.TriggerEvent,
             ControlId = message.ControlId,
@@ -73,7 +73,6 @@ public sealed class Hl7v2ToFhirMapper
     private static bool CheckHeader(Hl7v2MappingContext context)
     {
         var message = context.Message;
-        var msh = message.Msh!;
         void Reject(Hl7v2ErrorCode code, string text, int field) => context.Problems.Add(
             new Hl7v2Problem(Hl7v2Severity.Error, code, text, "MSH", 1, field, SegmentIndex: 0, Rejects: true));
 
@@ -97,7 +96,6 @@ public sealed class Hl7v2ToFhirMapper
                 $"Event '{key}' is not accepted; supported: {string.Join(", ", SupportedEvents)}.", 9);
             return false;
         }
-        _ = msh;
         return !context.Problems.Any(p => p.Rejects);
     }
 

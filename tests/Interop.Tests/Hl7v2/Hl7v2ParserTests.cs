@@ -1,6 +1,6 @@
-using NUnit.Framework;
 using System.Text;
 using Interop.Adapters.Hl7v2;
+using NUnit.Framework;
 
 namespace Interop.Tests.Hl7v2;
 
