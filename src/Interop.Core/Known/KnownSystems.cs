@@ -56,4 +56,15 @@ public static class KnownSystems
     public const string Role = "https://interop.example/CodeSystem/role";
     /// <summary>Identifier system for record ids coming from source systems, suffixed by the source (e.g. <c>/gp/N82054</c>).</summary>
     public const string SourceRecordIdBase = "https://interop.example/Id/source-record";
+
+    // HL7 v2 adapter (V2-to-FHIR IG vocabulary, R4 THO URIs).
+    /// <summary>Prefix of the THO code systems for HL7 v2 tables: append the 4-digit table number (e.g. <c>0074</c>).</summary>
+    public const string V2TablePrefix = "http://terminology.hl7.org/CodeSystem/v2-";
+    public const string V3ObservationInterpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+    public const string DataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+    public const string AllergyVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+    public const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
+    public const string Icd9Cm = "http://hl7.org/fhir/sid/icd-9-cm";
+    /// <summary>Code systems local to a sending system, suffixed by the name it gave (CWE.3) or its facility.</summary>
+    public const string LocalCodeSystemBase = "https://interop.example/CodeSystem/local";
 }
