@@ -67,4 +67,22 @@ public static class KnownSystems
     public const string Icd9Cm = "http://hl7.org/fhir/sid/icd-9-cm";
     /// <summary>Code systems local to a sending system, suffixed by the name it gave (CWE.3) or its facility.</summary>
     public const string LocalCodeSystemBase = "https://interop.example/CodeSystem/local";
+
+    // Adult social care (council adapter; domain notes section 4).
+    /// <summary>The ten outcomes of SI 2015/313 reg 2(2)(a)-(j); each code asks "unable to achieve this outcome?".</summary>
+    public const string CareActEligibilityOutcome = InteropBase + "/CodeSystem/care-act-eligibility-outcome";
+    /// <summary>The overall Care Act eligibility determination and its parts (eligible needs, significant wellbeing impact).</summary>
+    public const string CareActEligibility = InteropBase + "/CodeSystem/care-act-eligibility";
+    /// <summary>Kinds of social-care assessment (needs, carer, review, ...); Interweave has no code for a review.</summary>
+    public const string SocialCareAssessmentType = InteropBase + "/CodeSystem/social-care-assessment-type";
+    /// <summary>Local codes for <c>Task.output.type</c> on a social-care assessment Task.</summary>
+    public const string SocialCareTaskOutput = InteropBase + "/CodeSystem/social-care-task-output";
+    /// <summary>Adult Social Care Client Level Data (CLD) Event Outcome, as published by Interweave (R4 draft).</summary>
+    public const string InterweaveAssessmentOutcome = "https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareAssessmentOutcome";
+    /// <summary>CLD Service Component (Interweave calls it "service type"; used as <c>EpisodeOfCare.type</c>).</summary>
+    public const string InterweaveServiceType = "https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareServiceType";
+    /// <summary>CLD Service Type (Interweave calls it "service category").</summary>
+    public const string InterweaveServiceCategory = "https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareServiceCategory";
+    /// <summary>CLD Primary Support Reason.</summary>
+    public const string InterweaveSupportReason = "https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareSupportReason";
 }
