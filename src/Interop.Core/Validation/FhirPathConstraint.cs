@@ -10,11 +10,8 @@ internal static class FhirPathConstraint
     /// True when the invariant holds. Only a single <c>false</c> fails it: an empty result means "cannot tell" and
     /// passes, as in FHIRPath's three-valued logic and the HL7 validator.
     /// </summary>
-    public static bool Holds(Base focus, string expression, FhirEvaluationContext context)
-    {
-        var result = focus.Select(expression, context).ToList();
-        return !(result.Count == 1 && result[0] is FhirBoolean { Value: false });
-    }
+    public static bool Holds(Base focus, string expression, FhirEvaluationContext context) =>
+        !focus.IsBoolean(expression, false, context);
 
     /// <summary>A context in which <c>%resource</c> and <c>%rootResource</c> are <paramref name="resource"/>.</summary>
     public static FhirEvaluationContext ContextFor(Resource resource)
