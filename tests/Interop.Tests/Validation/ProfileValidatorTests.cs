@@ -42,6 +42,7 @@ public class ProfileValidatorTests
         Assert.That(Validator.KnownProfiles, Has.Count.EqualTo(9));
         Assert.That(Validator.DefaultProfileFor("Patient"), Is.EqualTo(PatientProfile));
         Assert.That(Validator.DefaultProfileFor("Observation"), Is.Null);
+        Assert.That(Validator.Library.CapabilityStatement?.Rest[0].Resource.Count(r => r.Profile is not null), Is.EqualTo(9));
     }
 
     [Test]
