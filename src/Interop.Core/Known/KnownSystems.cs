@@ -54,8 +54,6 @@ public static class KnownSystems
     /// <summary>Local sensitive classes the v3 codes do not cover (IVF, termination, gender reassignment, safeguarding).</summary>
     public const string SensitiveClass = "https://interop.example/CodeSystem/sensitive-class";
     public const string Role = "https://interop.example/CodeSystem/role";
-    /// <summary>Care Act 2014 assessment kinds (needs, carer, review, occupational-therapy, hospital-discharge).</summary>
-    public const string SocialCareAssessmentType = "https://interop.example/CodeSystem/social-care-assessment-type";
     /// <summary>Canonical base of our StructureDefinitions and ValueSets (fhir-profiles/).</summary>
     public const string ProfileBase = "https://interop.example/fhir";
     /// <summary>Identifier system for record ids coming from source systems, suffixed by the source (e.g. <c>/gp/N82054</c>).</summary>
