@@ -64,7 +64,7 @@ internal sealed partial class GpTransactionBuilder
         {
             Identifier = [ods],
             Active = true,
-            Type = [new CodeableConcept(KnownSystems.OrganisationType, "gp-practice", "GP practice")],
+            Type = [Concept(KnownSystems.OrganisationType, "gp-practice", "GP practice")],
         };
         _practiceUrl = FullUrl("Organization", ods);
         // Conditional create, not update: the practice is normally already registered as a participating
@@ -100,7 +100,7 @@ internal sealed partial class GpTransactionBuilder
         var nhs = new Identifier(KnownSystems.NhsNumber, NhsNumber.Normalise(_patient.NhsNumber)!);
         if (_patient.NhsNumberStatus is { } status && GpVocabulary.NhsNumberStatus.TryGetValue(status, out var display))
             nhs.Extension.Add(new Extension(KnownSystems.UkCoreNhsNumberVerificationStatusExtension,
-                new CodeableConcept(KnownSystems.UkCoreNhsNumberVerificationStatusEngland, status, display)));
+                Concept(KnownSystems.UkCoreNhsNumberVerificationStatusEngland, status, display)));
 
         var patient = new Patient { Identifier = [nhs] };
         if (!string.IsNullOrWhiteSpace(_patient.LocalId)) patient.Identifier.Add(SourceId(_patient.LocalId.Trim()));
@@ -141,11 +141,11 @@ internal sealed partial class GpTransactionBuilder
             {
                 Identifier = [id],
                 Status = latestOfGroup.Contains(index) ? Consent.ConsentState.Active : Consent.ConsentState.Inactive,
-                Scope = new CodeableConcept(KnownSystems.ConsentScope, "patient-privacy", "Privacy Consent"),
+                Scope = Concept(KnownSystems.ConsentScope, "patient-privacy", "Privacy Consent"),
                 Category =
                 [
-                    new CodeableConcept(KnownSystems.Loinc, "59284-0", "Patient Consent"),
-                    new CodeableConcept(KnownSystems.Snomed, flag.Snomed, flag.Term),
+                    Concept(KnownSystems.Loinc, "59284-0", "Patient Consent"),
+                    Concept(KnownSystems.Snomed, flag.Snomed, flag.Term),
                 ],
                 Patient = Ref(_patientUrl),
                 DateTime = flag.Recorded,
@@ -160,13 +160,13 @@ internal sealed partial class GpTransactionBuilder
             };
             if (permits)
             {
-                consent.PolicyRule = new CodeableConcept(KnownSystems.V3ActCode, "OPTIN", "opt-in");
+                consent.PolicyRule = Concept(KnownSystems.V3ActCode, "OPTIN", "opt-in");
                 consent.Provision = new Consent.provisionComponent { Type = Consent.ConsentProvisionType.Permit };
             }
             else
             {
                 consent.Policy = [new Consent.PolicyComponent { Uri = GpExtractMapper.ShcrObjectionPolicy }];
-                consent.PolicyRule = new CodeableConcept(KnownSystems.V3ActCode, "OPTOUT", "opt-out");
+                consent.PolicyRule = Concept(KnownSystems.V3ActCode, "OPTOUT", "opt-out");
                 // An objection still allows audited emergency access (domain notes 3.1, "Dissent Override").
                 consent.Provision = new Consent.provisionComponent
                 {
@@ -203,7 +203,7 @@ internal sealed partial class GpTransactionBuilder
             [
                 new Encounter.ParticipantComponent
                 {
-                    Type = [new CodeableConcept(KnownSystems.V3ParticipationType, "PPRF", "primary performer")],
+                    Type = [Concept(KnownSystems.V3ParticipationType, "PPRF", "primary performer")],
                     Individual = clinician,
                 },
             ];
@@ -222,9 +222,9 @@ internal sealed partial class GpTransactionBuilder
         var condition = new Condition
         {
             Identifier = [id],
-            ClinicalStatus = new CodeableConcept(KnownSystems.ConditionClinical, clinical),
-            VerificationStatus = new CodeableConcept(KnownSystems.ConditionVerification, "confirmed"),
-            Category = [new CodeableConcept(KnownSystems.ConditionCategory, "problem-list-item", "Problem List Item")],
+            ClinicalStatus = Concept(KnownSystems.ConditionClinical, clinical),
+            VerificationStatus = Concept(KnownSystems.ConditionVerification, "confirmed"),
+            Category = [Concept(KnownSystems.ConditionCategory, "problem-list-item", "Problem List Item")],
             Code = code,
             Subject = Ref(_patientUrl),
             Encounter = EncounterOf(problem.Guid!),
@@ -236,7 +236,7 @@ internal sealed partial class GpTransactionBuilder
             condition.Extension.Add(new Extension(KnownSystems.UkCoreProblemSignificanceExtension, new Code(significance)));
         if (GpVocabulary.TryLookup(GpVocabulary.Episodicity, problem.Episodicity, out var episode))
             condition.Extension.Add(new Extension(KnownSystems.UkCoreConditionEpisodeExtension,
-                new CodeableConcept(KnownSystems.UkCoreConditionEpisodicity, episode)));
+                Concept(KnownSystems.UkCoreConditionEpisodicity, episode)));
 
         // Observations filed against the problem are its evidence (GP Connect links them the same way).
         var evidence = Present(_extract.Observations)
@@ -256,8 +256,8 @@ internal sealed partial class GpTransactionBuilder
         var intolerance = new AllergyIntolerance
         {
             Identifier = [id],
-            ClinicalStatus = new CodeableConcept(KnownSystems.AllergyClinical, clinical),
-            VerificationStatus = new CodeableConcept(KnownSystems.AllergyVerification, "confirmed"),
+            ClinicalStatus = Concept(KnownSystems.AllergyClinical, clinical),
+            VerificationStatus = Concept(KnownSystems.AllergyVerification, "confirmed"),
             Code = SnomedConcept(allergy.Snomed!, allergy.Term),
             Patient = Ref(_patientUrl),
             Encounter = EncounterOf(allergy.Guid!),
@@ -296,7 +296,7 @@ internal sealed partial class GpTransactionBuilder
                 ? s
                 : (MedicationStatement.MedicationStatusCodes.Active, MedicationRequest.MedicationrequestStatus.Active);
         var courseOfTherapy = GpVocabulary.TryLookup(GpVocabulary.PrescriptionType, medication.Type, out var type)
-            ? new CodeableConcept(KnownSystems.UkCorePrescriptionType, type)
+            ? Concept(KnownSystems.UkCorePrescriptionType, type)
             : null;
         var reason = medication.LinkedProblem is { } linked && _conditionUrls.TryGetValue(linked, out var conditionUrl)
             ? new List<ResourceReference> { Ref(conditionUrl) }
@@ -445,10 +445,14 @@ internal sealed partial class GpTransactionBuilder
         string.IsNullOrWhiteSpace(medication.Dosage) ? null : [new Dosage { Text = medication.Dosage }];
 
     private static CodeableConcept DmdConcept(GpMedication medication) =>
-        new(KnownSystems.Dmd, medication.Dmd!.Trim(), medication.Term) { Text = medication.Term };
+        Concept(KnownSystems.Dmd, medication.Dmd!.Trim(), medication.Term, text: medication.Term);
 
     private static CodeableConcept SnomedConcept(string code, string? term) =>
-        new(KnownSystems.Snomed, code.Trim(), term) { Text = term };
+        Concept(KnownSystems.Snomed, code.Trim(), term, text: term);
+
+    /// <summary>One coding with its display (Firely's three-argument constructor would set the text instead).</summary>
+    private static CodeableConcept Concept(string system, string? code, string? display = null, string? text = null) =>
+        new() { Coding = [new Coding(system, code, display)], Text = text };
 
     private ResourceReference? Practitioner(string? gmpCode) =>
         gmpCode is not null && _practitionerUrls.TryGetValue(gmpCode.Trim(), out var url) ? Ref(url) : null;
@@ -490,9 +494,16 @@ internal sealed partial class GpTransactionBuilder
             },
         });
 
-    /// <summary>The system is a URI and stays readable; the value is escaped since GP guids are free text.</summary>
+    /// <summary>
+    /// The system is a URI and stays readable; the value is percent-encoded because GP guids are free text, except
+    /// for the characters RFC 3986 (3.4) allows in a query as they are ("/", ":", "@").
+    /// </summary>
     private static string IdentifierQuery(Identifier identifier) =>
-        $"identifier={identifier.System}|{Uri.EscapeDataString(identifier.Value ?? "")}";
+        $"identifier={identifier.System}|{EscapeQueryValue(identifier.Value ?? "")}";
+
+    private static string EscapeQueryValue(string value) =>
+        Uri.EscapeDataString(value).Replace("%2F", "/", StringComparison.Ordinal)
+            .Replace("%3A", ":", StringComparison.Ordinal).Replace("%40", "@", StringComparison.Ordinal);
 
     private static IEnumerable<T> Present<T>(IEnumerable<T?> items) where T : class =>
         items.Where(i => i is not null)!;
