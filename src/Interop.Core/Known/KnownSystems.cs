@@ -47,6 +47,19 @@ public static class KnownSystems
     public const string UkCorePrescriptionType = "https://fhir.hl7.org.uk/CodeSystem/UKCore-PrescriptionType";
     public const string UkCoreConditionEpisodicity = "https://fhir.hl7.org.uk/CodeSystem/UKCore-ConditionEpisodicity";
 
+    public const string UkCoreConditionEpisodeExtension =
+        "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ConditionEpisode";
+    /// <summary>Retired from UK Core 2.x as England/GP Connect specific, still what GP systems mean by "significance".</summary>
+    public const string UkCoreProblemSignificanceExtension =
+        "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ProblemSignificance";
+    public const string UkCoreMedicationStatementLastIssueDateExtension =
+        "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-MedicationStatementLastIssueDate";
+
+    // HL7 core-defined extensions and code systems used by the adapters.
+    /// <summary>R4 core extension carrying the SNOMED CT description id of the display term (valueId).</summary>
+    public const string CodingSctDescIdExtension = "http://hl7.org/fhir/StructureDefinition/coding-sctdescid";
+    public const string AllergyVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+
     // Ours (defined in fhir-profiles/).
     public const string InteropBase = "https://interop.example";
     public const string ErrorCode = "https://interop.example/CodeSystem/error";
