@@ -6,8 +6,8 @@ namespace Interop.Adapters.Gp;
 /// </summary>
 public static class GpSensitiveClass
 {
-    public const string AssistedFertilisation = "ivf";
-    public const string TerminationOfPregnancy = "termination-of-pregnancy";
-    public const string GenderReassignment = "gender-reassignment";
-    public const string Safeguarding = "safeguarding";
+    public const string AssistedFertilisation = "IVF";
+    public const string TerminationOfPregnancy = "TOP";
+    public const string GenderReassignment = "GENDER-REASSIGNMENT";
+    public const string Safeguarding = "SAFEGUARDING";
 }

@@ -12,7 +12,8 @@ public static class SensitiveClasses
     public static readonly IReadOnlyList<string> V3Codes = ["PSY", "SDV", "HIV", "ETH", "STD", "SEX"];
 
     /// <summary>Local classes in <see cref="KnownSystems.SensitiveClass"/>: IVF, termination of pregnancy, gender reassignment, safeguarding.</summary>
-    public static readonly IReadOnlyList<string> LocalCodes = ["IVF", "TOP", "GENDER", "SAFEGUARDING"];
+    public static readonly IReadOnlyList<string> LocalCodes = ["IVF", "TOP", "GENDER-REASSIGNMENT", "SAFEGUARDING"];
+    // Must match fhir-profiles/CodeSystem/CodeSystem-sensitive-class.json; a test checks it.
 
     /// <summary>Every code treated as sensitive (matched by code: the two code lists do not overlap).</summary>
     public static readonly IReadOnlyList<string> All = [.. V3Codes, .. LocalCodes];

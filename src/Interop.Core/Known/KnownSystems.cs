@@ -77,7 +77,6 @@ public static class KnownSystems
     public const string V2TablePrefix = "http://terminology.hl7.org/CodeSystem/v2-";
     public const string V3ObservationInterpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
     public const string DataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
-    public const string AllergyVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
     public const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
     public const string Icd9Cm = "http://hl7.org/fhir/sid/icd-9-cm";
     /// <summary>Code systems local to a sending system, suffixed by the name it gave (CWE.3) or its facility.</summary>

@@ -282,7 +282,7 @@ public class GpExtractMapperTests
         Assert.That(Labels(Resource<Condition>(bundle, "p-11")), Is.Empty);
         Assert.That(Labels(Resource<Observation>(bundle, "o-10")), Is.EqualTo(new[] { restricted, KnownSystems.V3ActCode + "#STD" }));
         Assert.That(Labels(Resource<Observation>(bundle, "o-11")), Is.EqualTo(new[] { restricted }), "recorded in a confidential consultation");
-        Assert.That(Labels(Resource<Observation>(bundle, "o-12")), Is.EqualTo(new[] { restricted, KnownSystems.SensitiveClass + "#ivf" }));
+        Assert.That(Labels(Resource<Observation>(bundle, "o-12")), Is.EqualTo(new[] { restricted, KnownSystems.SensitiveClass + "#IVF" }));
         Assert.That(Labels(Resource<Encounter>(bundle, "c-10")), Is.EqualTo(new[] { restricted }));
         Assert.That(Labels(Resource<Encounter>(bundle, "c-11")), Is.Empty);
         Assert.That(bundle.Entry.Select(e => e.Resource).OfType<MedicationRequest>().Select(Labels), Is.All.Empty);
