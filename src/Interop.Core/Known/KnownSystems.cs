@@ -34,6 +34,8 @@ public static class KnownSystems
     public const string ConditionClinical = "http://terminology.hl7.org/CodeSystem/condition-clinical";
     public const string ConditionVerification = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
     public const string AllergyClinical = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
+    public const string AllergyVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+    public const string V2DiagnosticServiceSection = "http://terminology.hl7.org/CodeSystem/v2-0074";
     public const string ObservationCategory = "http://terminology.hl7.org/CodeSystem/observation-category";
     public const string V3ActEncounterCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
