@@ -60,7 +60,6 @@ public static class KnownSystems
     // HL7 core-defined extensions and code systems used by the adapters.
     /// <summary>R4 core extension carrying the SNOMED CT description id of the display term (valueId).</summary>
     public const string CodingSctDescIdExtension = "http://hl7.org/fhir/StructureDefinition/coding-sctdescid";
-    public const string AllergyVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
 
     // Ours (defined in fhir-profiles/).
     public const string InteropBase = "https://interop.example";
