@@ -13,7 +13,7 @@ public sealed class VocabularyConsistencyTests
     private static HashSet<string> CodesOf(string codeSystemFile)
     {
         var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "fhir-profiles"))) dir = dir.Parent;
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "fhir-profiles", "CodeSystem"))) dir = dir.Parent;
         Assert.That(dir, Is.Not.Null, "fhir-profiles/ not found above the test directory");
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir!.FullName, "fhir-profiles", "CodeSystem", codeSystemFile)));
         return doc.RootElement.GetProperty("concept").EnumerateArray().Select(c => c.GetProperty("code").GetString()!).ToHashSet();
