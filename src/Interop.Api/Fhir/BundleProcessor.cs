@@ -13,7 +13,7 @@ namespace Interop.Api.Fhir;
 /// order (DELETE, POST, PUT, GET) with <c>urn:uuid:</c> and conditional references resolved; a batch
 /// processes each entry on its own and reports each failure in its response entry.
 /// </summary>
-public sealed class BundleProcessor(ResourceStore store, ConditionalResolver resolver, AccessGuard guard, IOptions<FhirOptions> options)
+public sealed class BundleProcessor(ResourceStore store, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, IOptions<FhirOptions> options)
 {
     private sealed class Work(int index, Bundle.EntryComponent entry)
     {
@@ -181,7 +181,10 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
         {
             guard.Require(w.Type, permission);
             if (w.Entry.Resource is { } resource && permission is 'c' or 'u')
+            {
                 CrudHandlers.RequireInOwnCompartment(resource, guard.ConfinedPatient(w.Type, permission));
+                validation.Check(resource);
+            }
         }
         catch (FhirException ex)
         {

@@ -10,12 +10,13 @@ namespace Interop.Api.Fhir;
 /// <summary>create, read, vread, update and delete (FHIR R4 http.html).</summary>
 public static class CrudHandlers
 {
-    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var resource = await body.ReadResourceAsync(http.Request, ct);
         RequireBodyType(resource, type);
         RequireInOwnCompartment(resource, guard.ConfinedPatient(type, 'c'));
+        validation.Check(resource);
         var ifNoneExist = http.Request.Headers["If-None-Exist"].ToString();
         if (string.IsNullOrWhiteSpace(ifNoneExist))
         {
@@ -39,13 +40,14 @@ public static class CrudHandlers
     }
 
     /// <summary>Conditional update <c>PUT /fhir/{type}?criteria</c> (http.html#cond-update).</summary>
-    public static async Task<IResult> ConditionalUpdate(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> ConditionalUpdate(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var criteria = http.Request.QueryString.Value ?? "";
         var resource = await body.ReadResourceAsync(http.Request, ct);
         RequireBodyType(resource, type);
         RequireInOwnCompartment(resource, guard.ConfinedPatient(type, 'u'));
+        validation.Check(resource);
         var (stored, created) = await store.InTransactionAsync(async () =>
         {
             var matches = await resolver.FindAsync(type, criteria, ct);
@@ -111,7 +113,7 @@ public static class CrudHandlers
         return FhirResponse.Of(stored);
     }
 
-    public static async Task<IResult> Update(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> Update(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
@@ -127,6 +129,7 @@ public static class CrudHandlers
             if (await store.ReadAsync(type, id, ct) is { IsDeleted: false } && await store.ReadAsync(type, id, ct, new ReadAccess(patient, null)) is null)
                 throw FhirException.NotFound($"{type}/{id} is not known.");
         }
+        validation.Check(resource);
         var (stored, created) = await store.UpdateAsync(resource, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), "PUT", ct);
         return FhirResponse.ForWrite(http.Request, stored, created ? 201 : 200, FhirRoutes.BaseUrl(http),
             created ? $"Created {type}/{id}." : $"Updated {type}/{id} to version {stored.VersionId}.");

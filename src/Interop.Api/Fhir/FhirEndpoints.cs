@@ -19,6 +19,10 @@ public static class FhirEndpoints
             .WithSummary("Transaction (all or nothing) or batch Bundle");
         fhir.MapGet("/$verify-ledger", Operations.LedgerOperations.Verify).Is(FhirInteraction.Operation)
             .WithSummary("Recompute the consent ledger's hash chain: valid, entries, head, firstInvalidSequence");
+        fhir.MapPost("/{type}/$validate", Operations.ValidateOperation.Type).Is(FhirInteraction.Operation)
+            .WithSummary("Validate a resource against base R4 and our profiles (or ?profile=)");
+        fhir.MapPost("/{type}/{id}/$validate", Operations.ValidateOperation.Instance).Is(FhirInteraction.Operation)
+            .WithSummary("Validate the stored resource, or the body given for it");
         fhir.MapGet("/_history", HistoryHandlers.System).Is(FhirInteraction.HistorySystem)
             .WithSummary("History of all resources, newest first");
 

@@ -15,24 +15,24 @@ namespace Interop.Api.Fhir;
 /// </summary>
 public static class PatchHandlers
 {
-    public static async Task<IResult> Patch(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> Patch(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        return await PatchAsync(type, id, http, body, store, guard, ct);
+        return await PatchAsync(type, id, http, body, store, guard, validation, ct);
     }
 
-    public static async Task<IResult> ConditionalPatch(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> ConditionalPatch(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var criteria = http.Request.QueryString.Value ?? "";
         var matches = await resolver.FindAsync(type, criteria, ct);
         if (matches.Count == 0) throw FhirException.NotFound($"No {type} matches '{criteria}'.");
         if (matches.Count > 1) throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}.");
-        return await PatchAsync(type, matches[0], http, body, store, guard, ct);
+        return await PatchAsync(type, matches[0], http, body, store, guard, validation, ct);
     }
 
-    private static async Task<IResult> PatchAsync(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    private static async Task<IResult> PatchAsync(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         var bytes = await body.ReadBytesAsync(http.Request, ct);
         var access = guard.ReadAccessFor(type, 'u');
@@ -59,6 +59,7 @@ public static class PatchHandlers
         if (patched.TypeName != type || patched.Id != id)
             throw FhirException.Unprocessable(Outcomes.Single(OperationOutcome.IssueType.Invalid, "A patch may not change resourceType or id.", FhirErrorCode.InvalidRequest));
         CrudHandlers.RequireInOwnCompartment(patched, guard.ConfinedPatient(type, 'u'));
+        validation.Check(patched);
 
         // Stored against the version it was patched from: a concurrent update makes this one fail.
         var (stored, _) = await store.UpdateAsync(patched, current.VersionId, CrudHandlers.WriteContextFor(http), "PATCH", ct);

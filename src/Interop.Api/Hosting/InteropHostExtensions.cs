@@ -24,6 +24,11 @@ public static class InteropHostExtensions
         services.AddSingleton<FhirRequestBody>();
         services.AddScoped<ConditionalResolver>();
         services.AddScoped<BundleProcessor>();
+        services.AddSingleton<Interop.Core.Validation.ProfileValidator>();
+        services.AddSingleton<WriteValidation>();
+        services.AddOptions<Interop.Core.Validation.ValidationOptions>().Bind(configuration.GetSection(Interop.Core.Validation.ValidationOptions.SectionName))
+            .Validate(o => o.FindProblems().Count == 0, "Validation settings name unknown resource types or modes (see Validation:ResourceTypes).")
+            .ValidateOnStart();
         services.AddScoped<DemoDataSeeder>();
 
         services.AddProblemDetails();
