@@ -148,6 +148,9 @@ public sealed class BundleDocument
 /// <summary>One entry of a <see cref="BundleDocument"/>: stored JSON or a POCO, plus search/request/response parts.</summary>
 public sealed class BundleEntry
 {
+    /// <summary>The stored row behind this entry, when it releases stored data (for the audit trail).</summary>
+    public long? RowId { get; init; }
+
     public string? FullUrl { get; init; }
 
     public string? Json { get; init; }

@@ -303,6 +303,7 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                     {
                         FullUrl = $"{baseUrl}/{stored.ResourceType}/{stored.ResourceId}",
                         Json = stored.Json,
+                        RowId = stored.RowId,
                         ResponseStatus = "200 OK",
                         ResponseEtag = stored.ETag,
                         ResponseLastModified = stored.LastUpdated,
@@ -328,6 +329,7 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
     {
         FullUrl = $"{baseUrl}/{stored.ResourceType}/{stored.ResourceId}",
         Json = representation ? stored.Json : null,
+        RowId = stored.RowId,
         ResponseStatus = status,
         ResponseLocation = $"{stored.ResourceType}/{stored.ResourceId}/_history/{stored.VersionId}",
         ResponseEtag = stored.ETag,

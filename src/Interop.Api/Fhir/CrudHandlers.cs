@@ -4,6 +4,7 @@ using Interop.Core.Fhir;
 using Interop.Api.Security;
 using Interop.Storage;
 using Interop.Storage.Consent;
+using Microsoft.EntityFrameworkCore;
 
 namespace Interop.Api.Fhir;
 
@@ -91,24 +92,24 @@ public static class CrudHandlers
             : FhirResponse.Of(Outcomes.Information($"Deleted {type}/{deleted.ResourceId}."), 200);
     }
 
-    public static async Task<IResult> Read(string type, string id, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> Read(string type, string id, ResourceStore store, AccessGuard guard, Audit.AuditScope audit, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
         var access = guard.ReadAccessFor(type, 'r');
-        var stored = await store.ReadAsync(type, id, ct, access) ?? throw await NotVisibleAsync(store, type, id, null, access, ct);
+        var stored = await store.ReadAsync(type, id, ct, access) ?? throw await NotVisibleAsync(store, type, id, null, access, ct, audit);
         if (stored.IsDeleted) throw Deleted(stored);
         return FhirResponse.Of(stored);
     }
 
-    public static async Task<IResult> VRead(string type, string id, string vid, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> VRead(string type, string id, string vid, ResourceStore store, AccessGuard guard, Audit.AuditScope audit, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
         if (!int.TryParse(vid, out var version) || version < 1)
             throw FhirException.NotFound($"{type}/{id} has no version '{vid}'.");
         var access = guard.ReadAccessFor(type, 'r');
-        var stored = await store.ReadVersionAsync(type, id, version, ct, access) ?? throw await NotVisibleAsync(store, type, id, version, access, ct);
+        var stored = await store.ReadVersionAsync(type, id, version, ct, access) ?? throw await NotVisibleAsync(store, type, id, version, access, ct, audit);
         if (stored.IsDeleted) throw Deleted(stored);
         return FhirResponse.Of(stored);
     }
@@ -167,7 +168,7 @@ public static class CrudHandlers
     /// blanket dissent is the reason (break-glass is possible), otherwise 404 (never saying whether
     /// the resource exists but is withheld).
     /// </summary>
-    public static async Task<FhirException> NotVisibleAsync(ResourceStore store, string type, string id, int? version, ReadAccess access, CancellationToken ct)
+    public static async Task<FhirException> NotVisibleAsync(ResourceStore store, string type, string id, int? version, ReadAccess access, CancellationToken ct, Audit.AuditScope? audit = null)
     {
         var notFound = FhirException.NotFound(version is null ? $"{type}/{id} is not known." : $"{type}/{id} has no version {version}.");
         if (access.Consent is null) return notFound;
@@ -175,6 +176,12 @@ public static class CrudHandlers
         if (raw is null || raw.IsDeleted) return notFound;
         if (access.ConfinedPatient is not null && await store.ReadAsync(type, id, ct, new ReadAccess(access.ConfinedPatient, null)) is null) return notFound;
         var (dissent, _) = await store.ExplainAsync(raw.RowId, access, ct);
+        if (audit is not null)
+        {
+            // The patient's access log shows refused attempts too.
+            var patients = await store.Db.Compartments.AsNoTracking().Where(c => c.ResourceRowId == raw.RowId).Select(c => c.PatientId).ToListAsync(ct);
+            audit.Patients.UnionWith(patients);
+        }
         return dissent
             ? FhirException.Forbidden("The patient has declined to share their record with other organisations (NO_PATIENT_CONSENT). " +
                 "In an emergency, break-glass is possible: purpose_of_use BTG with an X-Break-Glass-Reason header; it is audited and reviewed.",

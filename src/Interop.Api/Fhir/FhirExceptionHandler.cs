@@ -31,6 +31,7 @@ public sealed class FhirExceptionHandler(ILogger<FhirExceptionHandler> logger, I
         }
 
         outcome.Id = Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
+        await AuditRefusalAsync(httpContext, status, outcome);
         var response = FhirResponse.Of(outcome, status);
         foreach (var (k, v) in headers) response.Headers[k] = v;
         try
@@ -45,6 +46,21 @@ public sealed class FhirExceptionHandler(ILogger<FhirExceptionHandler> logger, I
             await httpContext.Response.WriteAsync(FhirSerialization.ToJson(outcome), cancellationToken);
         }
         return true;
+    }
+
+    /// <summary>Refusals and failures are audited like successes (IHE BALP; GP Connect audit minimum).</summary>
+    private async Task AuditRefusalAsync(HttpContext http, int status, OperationOutcome outcome)
+    {
+        try
+        {
+            var recorder = http.RequestServices.GetService<Audit.AuditRecorder>();
+            if (recorder is not null)
+                await recorder.RecordAsync(http, status, null, outcome.Issue.FirstOrDefault()?.Details?.Coding.FirstOrDefault()?.Code ?? outcome.Issue.FirstOrDefault()?.Diagnostics);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not audit a refused request ({Status})", status);
+        }
     }
 
     public static bool IsFhirRoute(PathString path) =>

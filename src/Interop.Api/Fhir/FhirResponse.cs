@@ -21,6 +21,14 @@ public sealed class FhirResponse : IResult
 
     public int StatusCode { get; private init; } = 200;
 
+    private long? _rowId;
+
+
+    /// <summary>The stored rows this response releases to the caller (for the audit trail).</summary>
+    public IReadOnlyList<long> ReleasedRows =>
+        _bundle is not null ? _bundle.Entries.Where(e => e.RowId is not null && (e.Json is not null || e.Resource is not null)).Select(e => e.RowId!.Value).ToList()
+        : _rowId is { } id && _json is not null ? [id] : [];
+
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public static FhirResponse Of(Resource resource, int status = 200) => new() { _resource = resource, StatusCode = status };
@@ -30,7 +38,7 @@ public sealed class FhirResponse : IResult
     /// <summary>A stored version, with ETag, Last-Modified and (for writes) Location.</summary>
     public static FhirResponse Of(StoredResource stored, int status = 200, bool location = false, string? baseUrl = null)
     {
-        var response = new FhirResponse { _json = stored.Json, StatusCode = status };
+        var response = new FhirResponse { _json = stored.Json, StatusCode = status, _rowId = stored.RowId };
         response.Headers["ETag"] = stored.ETag;
         response.Headers["Last-Modified"] = stored.LastUpdated.ToString("R", CultureInfo.InvariantCulture);
         if (location) response.Headers["Location"] = $"{baseUrl}/{stored.VersionedLocation}";
@@ -57,6 +65,7 @@ public sealed class FhirResponse : IResult
         {
             response = Of(stored, status);
         }
+        response._rowId = stored.RowId;
         response.Headers["ETag"] = stored.ETag;
         response.Headers["Last-Modified"] = stored.LastUpdated.ToString("R", CultureInfo.InvariantCulture);
         response.Headers["Location"] = $"{baseUrl}/{stored.VersionedLocation}";

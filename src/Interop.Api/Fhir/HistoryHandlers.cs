@@ -75,6 +75,7 @@ public static class HistoryHandlers
         {
             FullUrl = $"{baseUrl}/{row.ResourceType}/{row.ResourceId}",
             Json = row.Json,
+            RowId = row.RowId,
             RequestMethod = method,
             RequestUrl = method == Bundle.HTTPVerb.POST ? row.ResourceType : $"{row.ResourceType}/{row.ResourceId}",
             ResponseStatus = row.IsDeleted ? "204" : row.VersionId == 1 ? "201" : "200",

@@ -35,6 +35,10 @@ public static class InteropHostExtensions
         services.AddExceptionHandler<FhirExceptionHandler>();
         services.AddSingleton<FhirExceptionHandler>();
         services.AddInteropSecurity(configuration);
+        services.AddSingleton<Audit.AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditWriter>());
+        services.AddScoped<Audit.AuditScope>();
+        services.AddScoped<Audit.AuditRecorder>();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         services.AddEndpointsApiExplorer();
         services.AddInteropSwagger();
@@ -57,6 +61,7 @@ public static class InteropHostExtensions
         app.MapFhir()
             .RequireAuthorization()
             .AddEndpointFilter<ScopeFilter>()
+            .AddEndpointFilter<Audit.AuditFilter>()
             .WithMetadata(SmartEndpoints.Capability(authority));
         return app;
     }

@@ -37,6 +37,8 @@ public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable
             throw FhirException.Forbidden("Only the operator's system tokens (Auth:AdminOrganization) register or change participating Organizations.", FhirErrorCode.InsufficientScope);
         if (resourceType == "AuditEvent" && permission is 'c' or 'u' or 'd')
             throw FhirException.Forbidden("AuditEvent is written by the gateway only; clients may read and search it.", FhirErrorCode.InsufficientScope);
+        if (resourceType == "AuditEvent" && context.Role is not (KnownRoles.PrivacyOfficer or KnownRoles.Patient or KnownRoles.System))
+            throw FhirException.Forbidden("The access log is for privacy officers and, for their own record, patients.", FhirErrorCode.InsufficientScope);
     }
 
     /// <summary>System-wide interactions (system history or search without _type) need a wildcard scope.</summary>

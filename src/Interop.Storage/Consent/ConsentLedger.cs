@@ -58,6 +58,7 @@ public sealed class ConsentLedger(InteropDbContext db)
     {
         var previous = GenesisHash;
         long expected = 1, count = 0;
+        var total = await db.ConsentLedger.LongCountAsync(ct); // before streaming: one open command per connection
         await foreach (var e in db.ConsentLedger.AsNoTracking().OrderBy(x => x.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
             count++;
@@ -65,7 +66,7 @@ public sealed class ConsentLedger(InteropDbContext db)
             if (e.Sequence != expected) problem = $"sequence {e.Sequence} follows {expected - 1}: an entry is missing";
             else if (e.PreviousHash != previous) problem = "its previous-hash does not match the entry before it";
             else if (ComputeHash(e) != e.Hash) problem = "its content does not match its hash";
-            if (problem is not null) return new Verification(false, await db.ConsentLedger.LongCountAsync(ct), previous, e.Sequence, problem);
+            if (problem is not null) return new Verification(false, total, previous, e.Sequence, problem);
             previous = e.Hash;
             expected++;
         }

@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using Interop.Core.Known;
+using Consent = Hl7.Fhir.Model.Consent;
 
 namespace Interop.Tests.Infrastructure;
 
@@ -36,4 +37,48 @@ public static class Builders
         Effective = new FhirDateTime("2023-01-10"),
         Value = new Quantity { Value = value, Unit = "mmol/L", System = KnownSystems.Ucum, Code = "mmol/L" },
     };
+}
+
+/// <summary>Privacy consents shaped after IHE PCF and our InteropConsent profile.</summary>
+public static class ConsentBuilder
+{
+    public static Consent Base(string patientId, Consent.ConsentProvisionType type, string recordedBy = "N82054") => new()
+    {
+        Status = Consent.ConsentState.Active,
+        Scope = new CodeableConcept(KnownSystems.ConsentScope, "patient-privacy"),
+        Category = [new CodeableConcept(KnownSystems.Loinc, "59284-0")],
+        Patient = new ResourceReference($"Patient/{patientId}"),
+        DateTime = "2026-01-10",
+        Performer = [new ResourceReference($"Patient/{patientId}")],
+        Organization = [new ResourceReference { Identifier = new Identifier(KnownSystems.OdsOrganisationCode, recordedBy) }],
+        Policy = [new Consent.PolicyComponent { Uri = "https://interop.example/policy/shcr-objection/v1" }],
+        Provision = new Consent.provisionComponent { Type = type },
+    };
+
+    /// <summary>The patient objects to sharing with every other organisation.</summary>
+    public static Consent Dissent(string patientId) => Base(patientId, Consent.ConsentProvisionType.Deny);
+
+    public static Consent.provisionActorComponent Actor(string ods) => new()
+    {
+        Role = new CodeableConcept(KnownSystems.V3ParticipationType, "IRCP"),
+        Reference = new ResourceReference { Identifier = new Identifier(KnownSystems.OdsOrganisationCode, ods) },
+    };
+
+    /// <summary>The patient denies one named organisation.</summary>
+    public static Consent DenyOrganisation(string patientId, string ods)
+    {
+        var c = Base(patientId, Consent.ConsentProvisionType.Deny);
+        c.Provision.Actor.Add(Actor(ods));
+        return c;
+    }
+
+    /// <summary>The patient permits a sensitive class (v3 ActCode or local) to a named organisation.</summary>
+    public static Consent PermitClass(string patientId, string ods, string labelCode, string system = KnownSystems.V3ActCode)
+    {
+        var c = Base(patientId, Consent.ConsentProvisionType.Permit);
+        c.Policy = [new Consent.PolicyComponent { Uri = "https://interop.example/policy/sensitive-permit/v1" }];
+        c.Provision.Actor.Add(Actor(ods));
+        c.Provision.SecurityLabel.Add(new Coding(system, labelCode));
+        return c;
+    }
 }

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Hl7.Fhir.Model;
+using Interop.Storage;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Api.Audit;
+
+/// <summary>
+/// Writes AuditEvents with group commit (architecture decision 6): requests hand their event to a
+/// queue and wait; one loop takes everything queued, stores it in one database transaction, and
+/// then releases every waiting request together. A request's data is sent only after its audit
+/// row is durable, and many requests share the cost of one commit. On shutdown the queue is drained.
+/// </summary>
+public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter> logger) : BackgroundService
+{
+    private sealed record Pending(AuditEvent Event, TaskCompletionSource Done);
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Most events stored in one commit.</summary>
+    public const int MaxBatch = 512;
+
+    /// <summary>Queues <paramref name="auditEvent"/> and completes once it is committed (or faults if it could not be).</summary>
+    public Task WriteAsync(AuditEvent auditEvent)
+    {
+        var pending = new Pending(auditEvent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+            pending.Done.SetException(new InvalidOperationException("The audit writer has stopped; the request cannot be audited."));
+        return pending.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            while (await reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (ChannelClosedException)
+        {
+            // Stopped: everything queued before the close was committed above.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Drain: refuse new events, let the loop commit what is queued, then stop.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { } loop) await loop.WaitAsync(cancellationToken);
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
+            await store.InTransactionAsync(async () =>
+            {
+                foreach (var p in batch) await store.StageCreateAsync(p.Event, WriteContext.System, CancellationToken.None);
+                return 0;
+            }, CancellationToken.None);
+            foreach (var p in batch) p.Done.TrySetResult();
+            AuditMetrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Audit commit of {Count} event(s) failed; their requests fail without releasing data", batch.Count);
+            foreach (var p in batch) p.Done.TrySetException(ex);
+        }
+    }
+}
+
+/// <summary>Audit commit figures for telemetry (a Meter named Interop.Audit).</summary>
+public static class AuditMetrics
+{
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("Interop.Audit");
+    private static readonly System.Diagnostics.Metrics.Histogram<double> Latency = Meter.CreateHistogram<double>("interop.audit.commit.duration", "ms", "Time to commit one audit batch");
+    private static readonly System.Diagnostics.Metrics.Histogram<int> BatchSize = Meter.CreateHistogram<int>("interop.audit.commit.size", "{event}", "Audit events per commit");
+
+    public static void Committed(int count, TimeSpan elapsed)
+    {
+        Latency.Record(elapsed.TotalMilliseconds);
+        BatchSize.Record(count);
+    }
+}

@@ -1,0 +1,15 @@
+namespace Interop.Api.Audit;
+
+/// <summary>Code systems of the IHE Basic Audit Log Patterns (BALP) AuditEvent shape.</summary>
+public static class KnownAudit
+{
+    public const string EventType = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+    public const string RestfulInteraction = "http://hl7.org/fhir/restful-interaction";
+    public const string Dicom = "http://dicom.nema.org/resources/ontology/DCM";
+    public const string EntityType = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+    public const string ObjectRole = "http://terminology.hl7.org/CodeSystem/object-role";
+    public const string AuthZSubType = "https://profiles.ihe.net/ITI/BALP/CodeSystem/AuthZsubType";
+    /// <summary>Our review workflow for break-glass events: <c>pending</c> or <c>reviewed</c> in meta.tag.</summary>
+    public const string Review = "https://interop.example/CodeSystem/break-glass-review";
+    public const string ResourceTypes = "http://hl7.org/fhir/resource-types";
+}
