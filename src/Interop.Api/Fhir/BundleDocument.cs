@@ -18,6 +18,9 @@ public sealed class BundleDocument
 
     public int? Total { get; set; }
 
+    /// <summary>Bundle.identifier (required on documents).</summary>
+    public Identifier? Identifier { get; init; }
+
     public string? Id { get; init; } = Guid.NewGuid().ToString();
 
     public DateTimeOffset Timestamp { get; init; } = DateTimeOffset.UtcNow;
@@ -39,6 +42,7 @@ public sealed class BundleDocument
             Id = Id,
             Type = Type,
             Total = Total,
+            Identifier = Identifier,
             Timestamp = Type is Bundle.BundleType.Document or Bundle.BundleType.Message ? Timestamp : null,
             Meta = new Meta { LastUpdated = Timestamp },
         };
@@ -76,6 +80,13 @@ public sealed class BundleDocument
             w.WriteStartObject("meta");
             w.WriteString("lastUpdated", Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz"));
             w.WriteEndObject();
+            if (Identifier is not null)
+            {
+                w.WriteStartObject("identifier");
+                if (Identifier.System is not null) w.WriteString("system", Identifier.System);
+                if (Identifier.Value is not null) w.WriteString("value", Identifier.Value);
+                w.WriteEndObject();
+            }
             w.WriteString("type", Type.GetLiteral());
             if (Type is Bundle.BundleType.Document or Bundle.BundleType.Message)
                 w.WriteString("timestamp", Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz"));

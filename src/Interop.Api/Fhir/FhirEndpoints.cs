@@ -26,6 +26,14 @@ public static class FhirEndpoints
         fhir.MapGet("/_history", HistoryHandlers.System).Is(FhirInteraction.HistorySystem)
             .WithSummary("History of all resources, newest first");
 
+        fhir.MapGet("/Patient/{id}/$summary", Operations.PatientOperations.SummaryById).Is(FhirInteraction.Operation)
+            .WithSummary("IPS-shaped summary (document Bundle) of the consented record");
+        fhir.MapMethods("/Patient/$summary", ["GET", "POST"], Operations.PatientOperations.SummaryByIdentifier).Is(FhirInteraction.Operation)
+            .WithSummary("Summary by identifier=https://fhir.nhs.uk/Id/nhs-number|NNN (or POST Parameters)");
+        fhir.MapGet("/Patient/{id}/$everything", Operations.PatientOperations.EverythingById).Is(FhirInteraction.Operation)
+            .WithSummary("Everything in the patient compartment the caller may see, paged (_since, _type, _count)");
+        fhir.MapGet("/Patient/$everything", Operations.PatientOperations.EverythingForType).Is(FhirInteraction.Operation)
+            .WithSummary("$everything for ?patient=id or the patient token's own record");
         fhir.MapPost("/{type}", CrudHandlers.Create).Is(FhirInteraction.Create)
             .WithSummary("Create a resource (server-assigned id); If-None-Exist makes it conditional");
         fhir.MapPut("/{type}", CrudHandlers.ConditionalUpdate).Is(FhirInteraction.Update)

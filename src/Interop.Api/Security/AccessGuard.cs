@@ -41,6 +41,20 @@ public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable
             throw FhirException.Forbidden("The access log is for privacy officers and, for their own record, patients.", FhirErrorCode.InsufficientScope);
     }
 
+    /// <summary>Whether <see cref="Require"/> would pass, for operations that leave out what the caller may not see.</summary>
+    public bool Allows(string resourceType, char permission)
+    {
+        try
+        {
+            Require(resourceType, permission);
+            return true;
+        }
+        catch (FhirException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>System-wide interactions (system history or search without _type) need a wildcard scope.</summary>
     public void RequireAllTypes(char permission) => Require("*", permission);
 
