@@ -19,6 +19,14 @@ public static class FhirEndpoints
             .WithSummary("Transaction (all or nothing) or batch Bundle");
         fhir.MapGet("/$verify-ledger", Operations.LedgerOperations.Verify).Is(FhirInteraction.Operation)
             .WithSummary("Recompute the consent ledger's hash chain: valid, entries, head, firstInvalidSequence");
+        fhir.MapGet("", SearchHandlers.System).Is(FhirInteraction.SearchSystem)
+            .WithSummary("System-level search: _type and the common parameters");
+        fhir.MapPost("/_search", SearchHandlers.SystemPost).Is(FhirInteraction.SearchSystem)
+            .WithSummary("System-level search with a form body").DisableAntiforgery();
+        fhir.MapGet("/{type}", SearchHandlers.Type).Is(FhirInteraction.SearchType)
+            .WithSummary("Search a type: every R4 parameter, modifiers, chains, _has, _include, _sort, paging");
+        fhir.MapPost("/{type}/_search", SearchHandlers.TypePost).Is(FhirInteraction.SearchType)
+            .WithSummary("Search a type with a form body (application/x-www-form-urlencoded)").DisableAntiforgery();
         fhir.MapGet("/_history", HistoryHandlers.System).Is(FhirInteraction.HistorySystem)
             .WithSummary("History of all resources, newest first");
 

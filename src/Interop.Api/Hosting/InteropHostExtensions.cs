@@ -23,6 +23,10 @@ public static class InteropHostExtensions
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<FhirRequestBody>();
         services.AddScoped<ConditionalResolver>();
+        services.AddScoped<SearchRunner>();
+        // Page tokens must verify on every instance: a configured key is shared, otherwise one per process.
+        if (configuration["Fhir:PageTokenKey"] is { Length: >= 32 } pageKey)
+            services.AddSingleton(new Interop.Storage.Search.PageTokenCodec(System.Text.Encoding.UTF8.GetBytes(pageKey)));
         services.AddScoped<BundleProcessor>();
         services.AddScoped<DemoDataSeeder>();
 
