@@ -394,4 +394,16 @@ public sealed class SearchApiTests(StorageProvider provider) : ApiFixture(provid
         Assert.That(MatchIds(bundle), Is.EquivalentTo(new[] { hidden, visibleObs }));
         Assert.That(bundle.Entry.Any(e => e.Search.Mode == Bundle.SearchEntryMode.Outcome), Is.False);
     }
+
+    [Test]
+    public async Task Capability_statement_lists_search_parameters_and_includes()
+    {
+        var response = await Client.SendAsync(HttpMethod.Get, "/fhir/metadata");
+        var statement = await response.ReadAsync<CapabilityStatement>();
+        var patient = statement.Rest[0].Resource.Single(r => r.Type == "Patient");
+        Assert.That(patient.SearchParam.Select(p => p.Name), Is.SupersetOf(new[] { "family", "birthdate", "identifier", "_id", "_lastUpdated" }));
+        Assert.That(patient.SearchInclude, Does.Contain("Patient:organization"));
+        Assert.That(patient.SearchRevInclude, Does.Contain("Observation:subject"));
+        Assert.That(response.Content.Headers.ContentLength ?? (await response.Content.ReadAsByteArrayAsync()).Length, Is.LessThan(20_000_000));
+    }
 }
