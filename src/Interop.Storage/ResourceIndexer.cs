@@ -17,6 +17,7 @@ public sealed partial class ResourceIndexer(SearchIndexer indexer)
 
     public void Populate(ResourceVersionRow row, Resource resource)
     {
+        if (resource is SearchParameter parameter) Register(parameter);
         var entries = indexer.Extract(resource);
         foreach (var patientId in CompartmentResolver.PatientIds(resource.TypeName, resource.Id, entries))
             row.Compartments.Add(new CompartmentRow { PatientId = patientId });
@@ -27,5 +28,21 @@ public sealed partial class ResourceIndexer(SearchIndexer indexer)
             row.SecurityLabels.Add(new SecurityLabelRow { System = label.System ?? "", Code = label.Code });
         }
         PopulateSearchIndex(row, entries);
+    }
+
+    /// <summary>
+    /// A stored SearchParameter (not retired) becomes a custom parameter, so writes from now on index
+    /// it; one the registry cannot use is refused with 422 listing every problem. Resources stored
+    /// earlier need a reindex.
+    /// </summary>
+    public void Register(SearchParameter parameter)
+    {
+        if (parameter.Status == PublicationStatus.Retired) return;
+        var problems = indexer.Registry.AddCustom(parameter);
+        if (problems.Count == 0) return;
+        var outcome = new OperationOutcome();
+        foreach (var problem in problems)
+            outcome.Issue.Add(Interop.Core.Fhir.Outcomes.Issue(OperationOutcome.IssueType.Invalid, problem, Interop.Core.Fhir.FhirErrorCode.ProfileViolation, "SearchParameter"));
+        throw Interop.Core.Fhir.FhirException.Unprocessable(outcome);
     }
 }

@@ -21,6 +21,7 @@ public static class InteropHostExtensions
 
         services.AddInteropStorage(configuration);
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<CustomSearchParameterStartup>();
         services.AddSingleton<FhirRequestBody>();
         services.AddScoped<ConditionalResolver>();
         services.AddScoped<SearchRunner>();

@@ -406,4 +406,31 @@ public sealed class SearchApiTests(StorageProvider provider) : ApiFixture(provid
         Assert.That(patient.SearchRevInclude, Does.Contain("Observation:subject"));
         Assert.That(response.Content.Headers.ContentLength ?? (await response.Content.ReadAsByteArrayAsync()).Length, Is.LessThan(20_000_000));
     }
+
+    [Test]
+    public async Task A_created_SearchParameter_indexes_later_writes_and_a_bad_one_is_422()
+    {
+        var parameter = new SearchParameter
+        {
+            Url = "https://interop.example/SearchParameter/Patient-birth-place",
+            Name = "BirthPlace",
+            Status = PublicationStatus.Active,
+            Description = "Patient's place of birth (city)",
+            Code = "birth-place-city",
+            Base = [ResourceType.Patient],
+            Type = SearchParamType.String,
+            Expression = "Patient.extension('http://hl7.org/fhir/StructureDefinition/patient-birthPlace').value.ofType(Address).city",
+        };
+        await CreateAsync(parameter);
+        var born = Builders.Patient("Birthplace", "Bea");
+        born.Extension.Add(new Extension("http://hl7.org/fhir/StructureDefinition/patient-birthPlace", new Address { City = "Liverpool" }));
+        var id = await CreateAsync(born);
+        var bundle = await SearchAsync("/fhir/Patient?birth-place-city=liver");
+        Assert.That(MatchIds(bundle), Is.EqualTo(new[] { id }));
+
+        parameter.Code = "family"; // redefining an R4 parameter is refused
+        parameter.Url = "https://interop.example/SearchParameter/bad";
+        var response = await Client.SendAsync(HttpMethod.Post, "/fhir/SearchParameter", FhirHttp.JsonBody(parameter));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+    }
 }
