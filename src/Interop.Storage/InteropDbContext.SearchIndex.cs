@@ -11,6 +11,7 @@ public abstract partial class InteropDbContext
     public DbSet<QuantityIndexRow> QuantityIndex => Set<QuantityIndexRow>();
     public DbSet<ReferenceIndexRow> ReferenceIndex => Set<ReferenceIndexRow>();
     public DbSet<UriIndexRow> UriIndex => Set<UriIndexRow>();
+    public DbSet<ReindexJobRow> ReindexJobs => Set<ReindexJobRow>();
 
     partial void ConfigureModelParts(ModelBuilder modelBuilder)
     {
@@ -20,7 +21,7 @@ public abstract partial class InteropDbContext
 
     partial void ConfigureLedgerAndAudit(ModelBuilder modelBuilder);
 
-    private static void ConfigureSearchIndex(ModelBuilder b)
+    private void ConfigureSearchIndex(ModelBuilder b)
     {
         b.Entity<ResourceVersionRow>(e =>
         {
@@ -38,6 +39,8 @@ public abstract partial class InteropDbContext
             e.Property(x => x.System).HasMaxLength(256);
             e.Property(x => x.Code).HasMaxLength(256);
             e.Property(x => x.Text).HasMaxLength(512);
+            e.Property(x => x.TypeSystem).HasMaxLength(256);
+            e.Property(x => x.TypeCode).HasMaxLength(128);
             e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Code, x.System, x.ResourceRowId });
         });
         b.Entity<StringIndexRow>(e =>
@@ -60,9 +63,18 @@ public abstract partial class InteropDbContext
             Common(e);
             e.Property(x => x.System).HasMaxLength(256);
             e.Property(x => x.Code).HasMaxLength(128);
+            e.Property(x => x.Unit).HasMaxLength(128);
             e.Property(x => x.Value).HasPrecision(38, 10);
             e.Property(x => x.Low).HasPrecision(38, 10);
             e.Property(x => x.High).HasPrecision(38, 10);
+            if (Provider == StorageProvider.Sqlite)
+            {
+                // SQLite has no decimal type (EF stores TEXT, which neither compares nor sorts as a
+                // number); REAL does both, and query values go through the same conversion.
+                e.Property(x => x.Value).HasConversion<double>();
+                e.Property(x => x.Low).HasConversion<double>();
+                e.Property(x => x.High).HasConversion<double>();
+            }
             e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Value, x.ResourceRowId });
         });
         b.Entity<ReferenceIndexRow>(e =>
@@ -74,6 +86,7 @@ public abstract partial class InteropDbContext
             e.Property(x => x.Url).HasMaxLength(512);
             e.Property(x => x.IdentifierSystem).HasMaxLength(256);
             e.Property(x => x.IdentifierValue).HasMaxLength(256);
+            e.Property(x => x.Version).HasMaxLength(64);
             e.HasIndex(x => new { x.ResourceType, x.ParamName, x.TargetId, x.TargetType, x.ResourceRowId });
             // Reverse lookups for _revinclude and _has start from the target.
             e.HasIndex(x => new { x.TargetType, x.TargetId, x.ParamName });
@@ -84,6 +97,15 @@ public abstract partial class InteropDbContext
             Common(e);
             e.Property(x => x.Uri).HasMaxLength(512);
             e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Uri, x.ResourceRowId });
+        });
+        b.Entity<ReindexJobRow>(e =>
+        {
+            e.ToTable("search_reindex_jobs");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.ResourceType).HasMaxLength(64);
+            e.Property(x => x.Status).HasMaxLength(16).IsRequired();
+            e.Property(x => x.Error).HasMaxLength(1024);
+            e.HasIndex(x => x.Status);
         });
     }
 

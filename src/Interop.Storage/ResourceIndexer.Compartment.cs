@@ -1,24 +1,15 @@
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
+using Interop.Core.Search;
 
 namespace Interop.Storage;
 
 public sealed partial class ResourceIndexer
 {
-    /// <summary>Patient ids whose compartment holds the resource.</summary>
-    public static IReadOnlySet<string> PatientCompartment(Resource resource)
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        if (resource is Patient p && p.Id is not null) ids.Add(p.Id);
-        foreach (var (_, child) in resource.EnumerateElements())
-        {
-            if (child is ResourceReference { Reference: { } reference } && reference.StartsWith("Patient/", StringComparison.Ordinal))
-            {
-                var id = reference["Patient/".Length..];
-                var slash = id.IndexOf('/');
-                ids.Add(slash < 0 ? id : id[..slash]);
-            }
-        }
-        return ids;
-    }
+    // The R4 Patient compartment only uses R4 parameters, so one process-wide extractor over the
+    // standard registry answers it for callers without an indexer at hand (write checks).
+    private static readonly Lazy<SearchIndexer> Standard = new(() => new SearchIndexer(new SearchParameterRegistry()));
+
+    /// <summary>Patient ids whose compartment holds the resource (R4 Patient CompartmentDefinition).</summary>
+    public static IReadOnlySet<string> PatientCompartment(Resource resource) =>
+        CompartmentResolver.PatientIds(resource.TypeName, resource.Id, Standard.Value.Extract(resource));
 }

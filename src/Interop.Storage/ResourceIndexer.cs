@@ -1,18 +1,25 @@
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
+using Interop.Core.Search;
 using Interop.Storage.Entities;
 
 namespace Interop.Storage;
 
 /// <summary>
 /// Derives the rows stored beside a resource version: its patient compartment(s), its security
-/// labels and its search index rows, all written in the same transaction as the version.
+/// labels and its search index rows, all written in the same transaction as the version. The
+/// search entries are extracted once (<see cref="SearchIndexer.Extract(Resource)"/>) and serve both
+/// the index rows and the compartment key.
 /// </summary>
-public sealed partial class ResourceIndexer
+public sealed partial class ResourceIndexer(SearchIndexer indexer)
 {
+    /// <summary>The extractor (and through it the registry, custom parameters included) this indexer uses.</summary>
+    public SearchIndexer Indexer => indexer;
+
     public void Populate(ResourceVersionRow row, Resource resource)
     {
-        foreach (var patientId in PatientCompartment(resource))
+        if (resource is SearchParameter parameter) Register(parameter);
+        var entries = indexer.Extract(resource);
+        foreach (var patientId in CompartmentResolver.PatientIds(resource.TypeName, resource.Id, entries))
             row.Compartments.Add(new CompartmentRow { PatientId = patientId });
         foreach (var label in resource.Meta?.Security ?? [])
         {
@@ -20,8 +27,22 @@ public sealed partial class ResourceIndexer
             if (row.SecurityLabels.Any(l => l.System == (label.System ?? "") && l.Code == label.Code)) continue;
             row.SecurityLabels.Add(new SecurityLabelRow { System = label.System ?? "", Code = label.Code });
         }
-        PopulateSearchIndex(row, resource);
+        PopulateSearchIndex(row, entries);
     }
 
-    partial void PopulateSearchIndex(ResourceVersionRow row, Resource resource);
+    /// <summary>
+    /// A stored SearchParameter (not retired) becomes a custom parameter, so writes from now on index
+    /// it; one the registry cannot use is refused with 422 listing every problem. Resources stored
+    /// earlier need a reindex.
+    /// </summary>
+    public void Register(SearchParameter parameter)
+    {
+        if (parameter.Status == PublicationStatus.Retired) return;
+        var problems = indexer.Registry.AddCustom(parameter);
+        if (problems.Count == 0) return;
+        var outcome = new OperationOutcome();
+        foreach (var problem in problems)
+            outcome.Issue.Add(Interop.Core.Fhir.Outcomes.Issue(OperationOutcome.IssueType.Invalid, problem, Interop.Core.Fhir.FhirErrorCode.ProfileViolation, "SearchParameter"));
+        throw Interop.Core.Fhir.FhirException.Unprocessable(outcome);
+    }
 }

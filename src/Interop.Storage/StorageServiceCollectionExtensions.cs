@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Interop.Storage;
@@ -19,9 +20,16 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<InteropDbContextFactory>();
         services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<InteropDbContextFactory>().CreateDbContext());
         services.AddSingleton<WriteLocks>();
+        services.AddSingleton<Interop.Core.Search.SearchParameterRegistry>();
+        services.AddSingleton<Interop.Core.Search.SearchIndexer>();
+        services.AddSingleton<Interop.Core.Search.SearchQueryParser>();
         services.AddSingleton<ResourceIndexer>();
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ResourceStore>();
+        services.AddScoped<Search.SearchEngine>();
+        services.AddScoped<Search.CustomSearchParameterLoader>();
+        // A key per process unless the host registers a shared one (several instances behind a balancer need the same key).
+        services.TryAddSingleton(_ => new Search.PageTokenCodec(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         services.AddScoped<Consent.ConsentLedger>();
         services.AddScoped<DatabaseMigrator>();
         return services;

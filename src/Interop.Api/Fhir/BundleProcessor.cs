@@ -13,7 +13,7 @@ namespace Interop.Api.Fhir;
 /// order (DELETE, POST, PUT, GET) with <c>urn:uuid:</c> and conditional references resolved; a batch
 /// processes each entry on its own and reports each failure in its response entry.
 /// </summary>
-public sealed class BundleProcessor(ResourceStore store, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, IOptions<FhirOptions> options)
+public sealed class BundleProcessor(ResourceStore store, ConditionalResolver resolver, AccessGuard guard, SearchRunner search, WriteValidation validation, IOptions<FhirOptions> options)
 {
     private sealed class Work(int index, Bundle.EntryComponent entry)
     {
@@ -152,9 +152,10 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                     else if (w.Criteria is null) Problem(w.Index, "a DELETE url is Type/id or Type?criteria.", ".request.url");
                     break;
                 case Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD:
+                    if (parts.Length == 1) break; // a search: Type?criteria
                     if (parts.Length == 2) w.Id = parts[1];
                     else if (parts.Length == 4 && parts[2] == "_history" && int.TryParse(parts[3], out var v)) { w.Id = parts[1]; w.Version = v; }
-                    else Problem(w.Index, "GET entries read Type/id or Type/id/_history/vid here; searches inside bundles are not supported yet.", ".request.url");
+                    else Problem(w.Index, "GET entries are Type?criteria, Type/id or Type/id/_history/vid.", ".request.url");
                     break;
                 default:
                     Problem(w.Index, $"{w.Method} entries are not supported in bundles; use PUT with the whole resource.", ".request.method");
@@ -175,7 +176,7 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
             Bundle.HTTPVerb.POST => 'c',
             Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.PATCH => 'u',
             Bundle.HTTPVerb.DELETE => 'd',
-            _ => 'r',
+            _ => w.Id is null ? 's' : 'r',
         };
         try
         {
@@ -293,6 +294,12 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                 case Bundle.HTTPVerb.DELETE:
                     if (!w.Skip) await store.StageDeleteAsync(w.Type, w.Id!, ParseIfMatch(w.Entry.Request!.IfMatch), context, ct);
                     w.Response = new BundleEntry { ResponseStatus = "204 No Content" };
+                    break;
+                case Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD when w.Id is null:
+                    var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery("?" + (w.Criteria ?? ""))
+                        .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
+                    var found = await search.RunAsync(w.Type, parameters, baseUrl, lenient: false, ct);
+                    w.Response = new BundleEntry { Resource = found.ToPoco(), ResponseStatus = "200 OK" };
                     break;
                 default:
                     var access = guard.ReadAccessFor(w.Type, 'r');

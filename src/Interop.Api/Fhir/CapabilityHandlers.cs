@@ -12,13 +12,20 @@ public static class CapabilityHandlers
 {
     private static CapabilityStatement? _cached;
 
-    public static IResult Metadata(HttpContext http, EndpointDataSource endpoints)
+    private static long _cachedRegistryVersion = -1;
+
+    public static IResult Metadata(HttpContext http, EndpointDataSource endpoints, Interop.Core.Search.SearchParameterRegistry registry)
     {
-        var statement = _cached ??= Build(endpoints, FhirRoutes.BaseUrl(http));
-        return FhirResponse.Of(statement);
+        // Rebuilt when a custom SearchParameter is registered, so the statement lists it.
+        if (_cached is null || _cachedRegistryVersion != registry.Version)
+        {
+            _cachedRegistryVersion = registry.Version;
+            _cached = Build(endpoints, FhirRoutes.BaseUrl(http), registry);
+        }
+        return FhirResponse.Of(_cached);
     }
 
-    public static CapabilityStatement Build(EndpointDataSource endpoints, string baseUrl)
+    public static CapabilityStatement Build(EndpointDataSource endpoints, string baseUrl, Interop.Core.Search.SearchParameterRegistry? registry = null)
     {
         var interactions = endpoints.Endpoints
             .Select(e => e.Metadata.GetMetadata<FhirInteractionMetadata>()?.Interaction)
@@ -56,6 +63,7 @@ public static class CapabilityHandlers
                 ConditionalDelete = interactions.Contains(FhirInteraction.SearchType) ? CapabilityStatement.ConditionalDeleteStatus.Single : CapabilityStatement.ConditionalDeleteStatus.NotSupported,
                 Interaction = typeLevel.Select(c => new CapabilityStatement.ResourceInteractionComponent { Code = c }).ToList(),
             };
+            if (registry is not null && interactions.Contains(FhirInteraction.SearchType)) AddSearch(type, resource, registry);
             foreach (var contribution in extensions) contribution.Resource?.Invoke(type, resource);
             rest.Resource.Add(resource);
         }
@@ -87,6 +95,19 @@ public static class CapabilityHandlers
             PatchFormat = interactions.Contains(FhirInteraction.Patch) ? ["application/json-patch+json", "application/fhir+json"] : [],
             Rest = [rest],
         };
+    }
+
+    // capabilitystatement.html rest.resource.searchParam / searchInclude / searchRevInclude.
+    private static void AddSearch(string type, CapabilityStatement.ResourceComponent resource, Interop.Core.Search.SearchParameterRegistry registry)
+    {
+        var parameters = registry.ForResourceType(type).Where(p => p.IsSupported).ToList();
+        foreach (var p in parameters)
+            resource.SearchParam.Add(new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type });
+        resource.SearchInclude = ["*", .. parameters.Where(p => p.Type == SearchParamType.Reference).Select(p => $"{type}:{p.Code}")];
+        resource.SearchRevInclude = [.. registry.ResourceTypes.Order(StringComparer.Ordinal)
+            .SelectMany(source => registry.ForResourceType(source)
+                .Where(p => p.IsSupported && p.Type == SearchParamType.Reference && p.Code is not "_id" && (p.TargetTypes.Count == 0 || p.TargetTypes.Contains(type)))
+                .Select(p => $"{source}:{p.Code}"))];
     }
 }
 

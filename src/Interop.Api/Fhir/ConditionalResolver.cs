@@ -1,59 +1,34 @@
+using Hl7.Fhir.Model;
 using Interop.Core.Fhir;
-using Interop.Storage;
+using Interop.Core.Search;
+using Interop.Storage.Search;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
 
 namespace Interop.Api.Fhir;
 
 /// <summary>
 /// Finds the current resources matching conditional criteria (<c>If-None-Exist</c>,
-/// <c>PUT Type?criteria</c>, <c>DELETE Type?criteria</c>, conditional references in bundles).
-/// Until the full search engine is wired in, it understands <c>identifier=[system]|value</c> and
-/// <c>_id</c>, and says plainly that other parameters are not supported here.
+/// <c>PUT Type?criteria</c>, <c>DELETE Type?criteria</c>, conditional references in bundles) with
+/// the search engine: every search parameter, strict parsing, unrestricted by consent (the
+/// gateway must see every match to keep conditional writes from creating duplicates).
 /// </summary>
-public sealed class ConditionalResolver(InteropDbContext db)
+public sealed class ConditionalResolver(SearchQueryParser parser, SearchEngine engine)
 {
-    /// <summary>The ids of current, non-deleted resources of <paramref name="type"/> matching <paramref name="criteria"/> (a query string).</summary>
+    /// <summary>The ids of current, non-deleted resources of <paramref name="type"/> matching <paramref name="criteria"/> (a query string); at most two.</summary>
     public async Task<IReadOnlyList<string>> FindAsync(string type, string criteria, CancellationToken ct)
     {
-        var query = QueryHelpers.ParseQuery(criteria.StartsWith('?') ? criteria : "?" + criteria);
-        if (query.Count == 0)
-            throw FhirException.BadRequest($"Conditional criteria for {type} are empty; give at least one search parameter.");
-        var rows = db.Resources.AsNoTracking().Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
-        foreach (var (name, values) in query)
+        var parsed = QueryHelpers.ParseQuery(criteria.StartsWith('?') ? criteria : "?" + criteria);
+        var pairs = parsed.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
+        var query = parser.Parse(type, pairs, SearchParseOptions.Strict);
+        if (query.HasErrors)
         {
-            foreach (var value in values)
-            {
-                if (value is null) continue;
-                switch (name)
-                {
-                    case "_id":
-                        var ids = value.Split(',');
-                        rows = rows.Where(r => ids.Contains(r.ResourceId));
-                        break;
-                    case "identifier":
-                        var (system, code) = SplitToken(value);
-                        rows = system switch
-                        {
-                            null => rows.Where(r => r.Tokens.Any(t => t.ParamName == "identifier" && t.Code == code)),
-                            "" => rows.Where(r => r.Tokens.Any(t => t.ParamName == "identifier" && t.System == null && t.Code == code)),
-                            _ => rows.Where(r => r.Tokens.Any(t => t.ParamName == "identifier" && t.System == system && t.Code == code)),
-                        };
-                        break;
-                    default:
-                        throw FhirException.BadRequest(
-                            $"Conditional criteria may use 'identifier' and '_id' here; '{name}' is not supported.", expression: name);
-                }
-            }
+            var outcome = new OperationOutcome();
+            foreach (var issue in query.Issues.Where(i => i.Severity == SearchIssueSeverity.Error))
+                outcome.Issue.Add(Outcomes.Issue(OperationOutcome.IssueType.Invalid, $"{issue.Parameter}: {issue.Message}", FhirErrorCode.InvalidRequest, issue.Parameter));
+            throw new FhirException(400, outcome);
         }
-        return await rows.Select(r => r.ResourceId).Take(2).ToListAsync(ct);
-    }
-
-    private static (string? System, string Code) SplitToken(string value)
-    {
-        var bar = value.IndexOf('|');
-        if (bar < 0) return (null, value);
-        var system = value[..bar];
-        return (system, value[(bar + 1)..]); // "" = explicitly no system (search.html#token)
+        if (query.Criteria.Count == 0)
+            throw FhirException.BadRequest($"Conditional criteria for {type} are empty; give at least one search parameter.");
+        return await engine.FindIdsAsync(type, query, 2, ct: ct);
     }
 }

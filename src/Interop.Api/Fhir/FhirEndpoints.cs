@@ -23,6 +23,14 @@ public static class FhirEndpoints
             .WithSummary("Validate a resource against base R4 and our profiles (or ?profile=)");
         fhir.MapPost("/{type}/{id}/$validate", Operations.ValidateOperation.Instance).Is(FhirInteraction.Operation)
             .WithSummary("Validate the stored resource, or the body given for it");
+        fhir.MapGet("", SearchHandlers.System).Is(FhirInteraction.SearchSystem)
+            .WithSummary("System-level search: _type and the common parameters");
+        fhir.MapPost("/_search", SearchHandlers.SystemPost).Is(FhirInteraction.SearchSystem)
+            .WithSummary("System-level search with a form body").DisableAntiforgery();
+        fhir.MapGet("/{type}", SearchHandlers.Type).Is(FhirInteraction.SearchType)
+            .WithSummary("Search a type: every R4 parameter, modifiers, chains, _has, _include, _sort, paging");
+        fhir.MapPost("/{type}/_search", SearchHandlers.TypePost).Is(FhirInteraction.SearchType)
+            .WithSummary("Search a type with a form body (application/x-www-form-urlencoded)").DisableAntiforgery();
         fhir.MapGet("/_history", HistoryHandlers.System).Is(FhirInteraction.HistorySystem)
             .WithSummary("History of all resources, newest first");
 

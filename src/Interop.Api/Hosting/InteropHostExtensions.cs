@@ -21,8 +21,13 @@ public static class InteropHostExtensions
 
         services.AddInteropStorage(configuration);
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<CustomSearchParameterStartup>();
         services.AddSingleton<FhirRequestBody>();
         services.AddScoped<ConditionalResolver>();
+        services.AddScoped<SearchRunner>();
+        // Page tokens must verify on every instance: a configured key is shared, otherwise one per process.
+        if (configuration["Fhir:PageTokenKey"] is { Length: >= 32 } pageKey)
+            services.AddSingleton(new Interop.Storage.Search.PageTokenCodec(System.Text.Encoding.UTF8.GetBytes(pageKey)));
         services.AddScoped<BundleProcessor>();
         services.AddSingleton<Interop.Core.Validation.ProfileValidator>();
         services.AddSingleton<WriteValidation>();

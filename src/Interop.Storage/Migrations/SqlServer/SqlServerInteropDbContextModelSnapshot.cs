@@ -160,6 +160,9 @@ namespace Interop.Storage.Migrations.SqlServer
                     b.Property<long>("End")
                         .HasColumnType("bigint");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
+
                     b.Property<string>("ParamName")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -197,6 +200,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
+
                     b.Property<decimal>("High")
                         .HasPrecision(38, 10)
                         .HasColumnType("decimal(38,10)");
@@ -222,6 +228,10 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<string>("Unit")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
                     b.Property<decimal>("Value")
                         .HasPrecision(38, 10)
                         .HasColumnType("decimal(38,10)");
@@ -242,6 +252,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
 
                     b.Property<string>("IdentifierSystem")
                         .HasMaxLength(256)
@@ -276,6 +289,10 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
 
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ResourceRowId");
@@ -285,6 +302,52 @@ namespace Interop.Storage.Migrations.SqlServer
                     b.HasIndex("ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId");
 
                     b.ToTable("search_references", (string)null);
+                });
+
+            modelBuilder.Entity("Interop.Storage.Entities.ReindexJobRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Created")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Done")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1024)
+                        .HasColumnType("nvarchar(1024)");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Updated")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("search_reindex_jobs", (string)null);
                 });
 
             modelBuilder.Entity("Interop.Storage.Entities.ResourceVersionRow", b =>
@@ -379,6 +442,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
+
                     b.Property<string>("Normalized")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -418,6 +484,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
+
                     b.Property<string>("ParamName")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -439,6 +508,14 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
 
+                    b.Property<string>("TypeCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("TypeSystem")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ResourceRowId");
@@ -455,6 +532,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
 
                     b.Property<string>("ParamName")
                         .IsRequired()

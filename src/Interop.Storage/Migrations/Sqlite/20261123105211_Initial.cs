@@ -1,9 +1,8 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.PostgreSql
+namespace Interop.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,14 +14,14 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "consent_ledger",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "bigint", nullable: false),
-                    RecordedAt = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    CanonicalJson = table.Column<string>(type: "text", nullable: false),
-                    PreviousHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false)
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "TEXT", nullable: false),
+                    PreviousHash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,21 +32,21 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "consent_rules",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    LedgerSequence = table.Column<long>(type: "bigint", nullable: false),
-                    Permit = table.Column<bool>(type: "boolean", nullable: false),
-                    Level = table.Column<int>(type: "integer", nullable: false),
-                    RuleIndex = table.Column<int>(type: "integer", nullable: false),
-                    ParentIndex = table.Column<int>(type: "integer", nullable: true),
-                    ActorOrganization = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    SecurityLabel = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Start = table.Column<long>(type: "bigint", nullable: true),
-                    End = table.Column<long>(type: "bigint", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LedgerSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Permit = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    RuleIndex = table.Column<int>(type: "INTEGER", nullable: false),
+                    ParentIndex = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActorOrganization = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    SecurityLabel = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Start = table.Column<long>(type: "INTEGER", nullable: true),
+                    End = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -58,17 +57,17 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "resource_versions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ResourceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    VersionId = table.Column<int>(type: "integer", nullable: false),
-                    LastUpdated = table.Column<long>(type: "bigint", nullable: false),
-                    IsDeleted = table.Column<bool>(type: "boolean", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "boolean", nullable: false),
-                    Json = table.Column<string>(type: "text", nullable: true),
-                    Method = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Custodian = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    VersionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastUpdated = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsDeleted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Json = table.Column<string>(type: "TEXT", nullable: true),
+                    Method = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Custodian = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -76,11 +75,32 @@ namespace Interop.Storage.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "search_reindex_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Position = table.Column<long>(type: "INTEGER", nullable: false),
+                    Done = table.Column<long>(type: "INTEGER", nullable: false),
+                    Total = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpTo = table.Column<long>(type: "INTEGER", nullable: false),
+                    Created = table.Column<long>(type: "INTEGER", nullable: false),
+                    Updated = table.Column<long>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_search_reindex_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resource_compartments",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -97,9 +117,9 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "resource_security_labels",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -116,13 +136,14 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_dates",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Start = table.Column<long>(type: "bigint", nullable: false),
-                    End = table.Column<long>(type: "bigint", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "INTEGER", nullable: true),
+                    Start = table.Column<long>(type: "INTEGER", nullable: false),
+                    End = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -139,16 +160,18 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_quantities",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    Value = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
-                    Low = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
-                    High = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "INTEGER", nullable: true),
+                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Value = table.Column<double>(type: "REAL", precision: 38, scale: 10, nullable: false),
+                    Low = table.Column<double>(type: "REAL", precision: 38, scale: 10, nullable: false),
+                    High = table.Column<double>(type: "REAL", precision: 38, scale: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -165,16 +188,18 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_references",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Url = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
-                    IdentifierSystem = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    IdentifierValue = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "INTEGER", nullable: true),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    IdentifierSystem = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    IdentifierValue = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -191,13 +216,14 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_strings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Normalized = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    Exact = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "INTEGER", nullable: true),
+                    Normalized = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Exact = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -214,14 +240,17 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Text = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "INTEGER", nullable: true),
+                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    TypeSystem = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    TypeCode = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -238,12 +267,13 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_uris",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Uri = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "INTEGER", nullable: true),
+                    Uri = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -307,7 +337,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 table: "resource_versions",
                 columns: new[] { "ResourceType", "ResourceId" },
                 unique: true,
-                filter: "\"IsCurrent\" = true");
+                filter: "\"IsCurrent\" = 1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_dates_ResourceRowId",
@@ -335,7 +365,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetTyp~",
+                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetType_ResourceRowId",
                 table: "search_references",
                 columns: new[] { "ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId" });
 
@@ -345,12 +375,17 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: new[] { "TargetType", "TargetId", "ParamName" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_search_reindex_jobs_Status",
+                table: "search_reindex_jobs",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_search_strings_ResourceRowId",
                 table: "search_strings",
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRo~",
+                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRowId",
                 table: "search_strings",
                 columns: new[] { "ResourceType", "ParamName", "Normalized", "ResourceRowId" });
 
@@ -360,7 +395,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRo~",
+                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRowId",
                 table: "search_tokens",
                 columns: new[] { "ResourceType", "ParamName", "Code", "System", "ResourceRowId" });
 
@@ -398,6 +433,9 @@ namespace Interop.Storage.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "search_references");
+
+            migrationBuilder.DropTable(
+                name: "search_reindex_jobs");
 
             migrationBuilder.DropTable(
                 name: "search_strings");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Interop.Storage.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerInteropDbContext))]
-    [Migration("20261123103333_Initial")]
+    [Migration("20261123105229_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -163,6 +163,9 @@ namespace Interop.Storage.Migrations.SqlServer
                     b.Property<long>("End")
                         .HasColumnType("bigint");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
+
                     b.Property<string>("ParamName")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -200,6 +203,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
+
                     b.Property<decimal>("High")
                         .HasPrecision(38, 10)
                         .HasColumnType("decimal(38,10)");
@@ -225,6 +231,10 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<string>("Unit")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
                     b.Property<decimal>("Value")
                         .HasPrecision(38, 10)
                         .HasColumnType("decimal(38,10)");
@@ -245,6 +255,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
 
                     b.Property<string>("IdentifierSystem")
                         .HasMaxLength(256)
@@ -279,6 +292,10 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
 
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ResourceRowId");
@@ -288,6 +305,52 @@ namespace Interop.Storage.Migrations.SqlServer
                     b.HasIndex("ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId");
 
                     b.ToTable("search_references", (string)null);
+                });
+
+            modelBuilder.Entity("Interop.Storage.Entities.ReindexJobRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Created")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Done")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1024)
+                        .HasColumnType("nvarchar(1024)");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Updated")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("search_reindex_jobs", (string)null);
                 });
 
             modelBuilder.Entity("Interop.Storage.Entities.ResourceVersionRow", b =>
@@ -382,6 +445,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
+
                     b.Property<string>("Normalized")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -421,6 +487,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
+
                     b.Property<string>("ParamName")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -442,6 +511,14 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
 
+                    b.Property<string>("TypeCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("TypeSystem")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ResourceRowId");
@@ -458,6 +535,9 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("Group")
+                        .HasColumnType("int");
 
                     b.Property<string>("ParamName")
                         .IsRequired()

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Interop.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteInteropDbContext))]
-    [Migration("20261123103127_Initial")]
+    [Migration("20261123105211_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -154,6 +154,9 @@ namespace Interop.Storage.Migrations.Sqlite
                     b.Property<long>("End")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ParamName")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -189,13 +192,16 @@ namespace Interop.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
-                    b.Property<decimal>("High")
-                        .HasPrecision(38, 10)
-                        .HasColumnType("TEXT");
+                    b.Property<int?>("Group")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<decimal>("Low")
+                    b.Property<double>("High")
                         .HasPrecision(38, 10)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Low")
+                        .HasPrecision(38, 10)
+                        .HasColumnType("REAL");
 
                     b.Property<string>("ParamName")
                         .IsRequired()
@@ -214,9 +220,13 @@ namespace Interop.Storage.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<decimal>("Value")
-                        .HasPrecision(38, 10)
+                    b.Property<string>("Unit")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("Value")
+                        .HasPrecision(38, 10)
+                        .HasColumnType("REAL");
 
                     b.HasKey("Id");
 
@@ -231,6 +241,9 @@ namespace Interop.Storage.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Group")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("IdentifierSystem")
@@ -266,6 +279,10 @@ namespace Interop.Storage.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ResourceRowId");
@@ -275,6 +292,50 @@ namespace Interop.Storage.Migrations.Sqlite
                     b.HasIndex("ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId");
 
                     b.ToTable("search_references", (string)null);
+                });
+
+            modelBuilder.Entity("Interop.Storage.Entities.ReindexJobRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("search_reindex_jobs", (string)null);
                 });
 
             modelBuilder.Entity("Interop.Storage.Entities.ResourceVersionRow", b =>
@@ -365,6 +426,9 @@ namespace Interop.Storage.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Normalized")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -402,6 +466,9 @@ namespace Interop.Storage.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Group")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ParamName")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -423,6 +490,14 @@ namespace Interop.Storage.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TypeCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TypeSystem")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ResourceRowId");
@@ -436,6 +511,9 @@ namespace Interop.Storage.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Group")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ParamName")

@@ -1,8 +1,9 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.SqlServer
+namespace Interop.Storage.Migrations.PostgreSql
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -16,12 +17,12 @@ namespace Interop.Storage.Migrations.SqlServer
                 {
                     Sequence = table.Column<long>(type: "bigint", nullable: false),
                     RecordedAt = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Action = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    CanonicalJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    PreviousHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
+                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "text", nullable: false),
+                    PreviousHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,18 +34,18 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     LedgerSequence = table.Column<long>(type: "bigint", nullable: false),
-                    Permit = table.Column<bool>(type: "bit", nullable: false),
-                    Level = table.Column<int>(type: "int", nullable: false),
-                    RuleIndex = table.Column<int>(type: "int", nullable: false),
-                    ParentIndex = table.Column<int>(type: "int", nullable: true),
-                    ActorOrganization = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    Purpose = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
-                    SecurityLabel = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Permit = table.Column<bool>(type: "boolean", nullable: false),
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    RuleIndex = table.Column<int>(type: "integer", nullable: false),
+                    ParentIndex = table.Column<int>(type: "integer", nullable: true),
+                    ActorOrganization = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    SecurityLabel = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Start = table.Column<long>(type: "bigint", nullable: true),
                     End = table.Column<long>(type: "bigint", nullable: true)
                 },
@@ -58,16 +59,16 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ResourceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    VersionId = table.Column<int>(type: "int", nullable: false),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    VersionId = table.Column<int>(type: "integer", nullable: false),
                     LastUpdated = table.Column<long>(type: "bigint", nullable: false),
-                    IsDeleted = table.Column<bool>(type: "bit", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "bit", nullable: false),
-                    Json = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    Method = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
-                    Custodian = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
+                    IsDeleted = table.Column<bool>(type: "boolean", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "boolean", nullable: false),
+                    Json = table.Column<string>(type: "text", nullable: true),
+                    Method = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Custodian = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -75,11 +76,32 @@ namespace Interop.Storage.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "search_reindex_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Position = table.Column<long>(type: "bigint", nullable: false),
+                    Done = table.Column<long>(type: "bigint", nullable: false),
+                    Total = table.Column<long>(type: "bigint", nullable: false),
+                    UpTo = table.Column<long>(type: "bigint", nullable: false),
+                    Created = table.Column<long>(type: "bigint", nullable: false),
+                    Updated = table.Column<long>(type: "bigint", nullable: false),
+                    Error = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_search_reindex_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resource_compartments",
                 columns: table => new
                 {
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
+                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -97,8 +119,8 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
-                    Code = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
+                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -116,10 +138,11 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "integer", nullable: true),
                     Start = table.Column<long>(type: "bigint", nullable: false),
                     End = table.Column<long>(type: "bigint", nullable: false)
                 },
@@ -139,15 +162,17 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
-                    Value = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
-                    Low = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
-                    High = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "integer", nullable: true),
+                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    Unit = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    Value = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
+                    Low = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
+                    High = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -165,15 +190,17 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    Url = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
-                    IdentifierSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    IdentifierValue = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "integer", nullable: true),
+                    TargetType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    IdentifierSystem = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    IdentifierValue = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -191,12 +218,13 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Normalized = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
-                    Exact = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "integer", nullable: true),
+                    Normalized = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Exact = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -214,13 +242,16 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    Text = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "integer", nullable: true),
+                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Text = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    TypeSystem = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    TypeCode = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -238,11 +269,12 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Uri = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "integer", nullable: true),
+                    Uri = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -306,7 +338,7 @@ namespace Interop.Storage.Migrations.SqlServer
                 table: "resource_versions",
                 columns: new[] { "ResourceType", "ResourceId" },
                 unique: true,
-                filter: "[IsCurrent] = 1");
+                filter: "\"IsCurrent\" = true");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_dates_ResourceRowId",
@@ -334,7 +366,7 @@ namespace Interop.Storage.Migrations.SqlServer
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetType_ResourceRowId",
+                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetTyp~",
                 table: "search_references",
                 columns: new[] { "ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId" });
 
@@ -344,12 +376,17 @@ namespace Interop.Storage.Migrations.SqlServer
                 columns: new[] { "TargetType", "TargetId", "ParamName" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_search_reindex_jobs_Status",
+                table: "search_reindex_jobs",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_search_strings_ResourceRowId",
                 table: "search_strings",
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRowId",
+                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRo~",
                 table: "search_strings",
                 columns: new[] { "ResourceType", "ParamName", "Normalized", "ResourceRowId" });
 
@@ -359,7 +396,7 @@ namespace Interop.Storage.Migrations.SqlServer
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRowId",
+                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRo~",
                 table: "search_tokens",
                 columns: new[] { "ResourceType", "ParamName", "Code", "System", "ResourceRowId" });
 
@@ -397,6 +434,9 @@ namespace Interop.Storage.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "search_references");
+
+            migrationBuilder.DropTable(
+                name: "search_reindex_jobs");
 
             migrationBuilder.DropTable(
                 name: "search_strings");

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.Sqlite
+namespace Interop.Storage.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -14,14 +14,14 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "consent_ledger",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    CanonicalJson = table.Column<string>(type: "TEXT", nullable: false),
-                    PreviousHash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false)
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    RecordedAt = table.Column<long>(type: "bigint", nullable: false),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    PreviousHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -32,21 +32,21 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "consent_rules",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    LedgerSequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    Permit = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Level = table.Column<int>(type: "INTEGER", nullable: false),
-                    RuleIndex = table.Column<int>(type: "INTEGER", nullable: false),
-                    ParentIndex = table.Column<int>(type: "INTEGER", nullable: true),
-                    ActorOrganization = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Purpose = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    SecurityLabel = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Start = table.Column<long>(type: "INTEGER", nullable: true),
-                    End = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    LedgerSequence = table.Column<long>(type: "bigint", nullable: false),
+                    Permit = table.Column<bool>(type: "bit", nullable: false),
+                    Level = table.Column<int>(type: "int", nullable: false),
+                    RuleIndex = table.Column<int>(type: "int", nullable: false),
+                    ParentIndex = table.Column<int>(type: "int", nullable: true),
+                    ActorOrganization = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    SecurityLabel = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Start = table.Column<long>(type: "bigint", nullable: true),
+                    End = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -57,17 +57,17 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "resource_versions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ResourceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    VersionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastUpdated = table.Column<long>(type: "INTEGER", nullable: false),
-                    IsDeleted = table.Column<bool>(type: "INTEGER", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Json = table.Column<string>(type: "TEXT", nullable: true),
-                    Method = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
-                    Custodian = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    VersionId = table.Column<int>(type: "int", nullable: false),
+                    LastUpdated = table.Column<long>(type: "bigint", nullable: false),
+                    IsDeleted = table.Column<bool>(type: "bit", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "bit", nullable: false),
+                    Json = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Method = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    Custodian = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -75,11 +75,32 @@ namespace Interop.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "search_reindex_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Status = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Position = table.Column<long>(type: "bigint", nullable: false),
+                    Done = table.Column<long>(type: "bigint", nullable: false),
+                    Total = table.Column<long>(type: "bigint", nullable: false),
+                    UpTo = table.Column<long>(type: "bigint", nullable: false),
+                    Created = table.Column<long>(type: "bigint", nullable: false),
+                    Updated = table.Column<long>(type: "bigint", nullable: false),
+                    Error = table.Column<string>(type: "nvarchar(1024)", maxLength: 1024, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_search_reindex_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resource_compartments",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -96,9 +117,9 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "resource_security_labels",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Code = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -115,13 +136,14 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_dates",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Start = table.Column<long>(type: "INTEGER", nullable: false),
-                    End = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    Start = table.Column<long>(type: "bigint", nullable: false),
+                    End = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -138,16 +160,18 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_quantities",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    Value = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false),
-                    Low = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false),
-                    High = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    Unit = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    Value = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
+                    Low = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
+                    High = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -164,16 +188,18 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_references",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Url = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    IdentifierSystem = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    IdentifierValue = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    TargetType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    IdentifierSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    IdentifierValue = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Version = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -190,13 +216,14 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_strings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Normalized = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
-                    Exact = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    Normalized = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Exact = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -213,14 +240,17 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Text = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    TypeSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    TypeCode = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -237,12 +267,13 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_uris",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Uri = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    Uri = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -306,7 +337,7 @@ namespace Interop.Storage.Migrations.Sqlite
                 table: "resource_versions",
                 columns: new[] { "ResourceType", "ResourceId" },
                 unique: true,
-                filter: "\"IsCurrent\" = 1");
+                filter: "[IsCurrent] = 1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_dates_ResourceRowId",
@@ -342,6 +373,11 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "IX_search_references_TargetType_TargetId_ParamName",
                 table: "search_references",
                 columns: new[] { "TargetType", "TargetId", "ParamName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_reindex_jobs_Status",
+                table: "search_reindex_jobs",
+                column: "Status");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_strings_ResourceRowId",
@@ -397,6 +433,9 @@ namespace Interop.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "search_references");
+
+            migrationBuilder.DropTable(
+                name: "search_reindex_jobs");
 
             migrationBuilder.DropTable(
                 name: "search_strings");

@@ -1,0 +1,187 @@
+using System.Linq.Expressions;
+using Interop.Core.Fhir;
+using Interop.Core.Search;
+using Interop.Storage.Consent;
+using Interop.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Interop.Storage.Search;
+
+/// <summary>
+/// Runs a parsed <see cref="SearchQuery"/> as one EF query over <see cref="ResourceStore.Visible"/>
+/// (architecture decision 4: consent is in the WHERE clause, before the row limit): criteria,
+/// chains, <c>_has</c>, scope constraints, <c>_sort</c> with keyset paging under a snapshot bound,
+/// <c>_total</c>, includes, and whether consent withheld any match.
+/// </summary>
+public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry registry, PageTokenCodec pages, TimeProvider time)
+{
+    /// <summary>Most rows one <c>_include</c>/<c>_revinclude</c> directive adds to a page.</summary>
+    public const int MaxIncludedPerDirective = 1000;
+
+    /// <summary>Rounds of <c>:iterate</c> followed before stopping (guards against cycles).</summary>
+    public const int MaxIterations = 4;
+
+    public async Task<SearchResult> SearchAsync(SearchQuery query, SearchRequest request, CancellationToken ct = default)
+    {
+        if (query.HasErrors) throw new ArgumentException("The query has errors; report them before running it.", nameof(query));
+        var visible = store.Visible(request.Access);
+        var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow());
+        var scope = ScopePredicate(query.ResourceTypes, request.ScopeConstraints, builder);
+        var matches = Matching(visible, query, builder, scope);
+
+        int? total = null;
+        if (query.Summary == SummaryMode.Count || query.Total is TotalMode.Accurate or TotalMode.Estimate)
+            total = await matches.CountAsync(ct);
+        var withheld = await WithheldAsync(query, request.Access, visible, builder, scope, ct);
+        if (query.Summary == SummaryMode.Count || query.Count == 0)
+            return new SearchResult([], [], total, null, withheld);
+
+        var keys = SearchSortBuilder.For(query.Sort);
+        PageState? after = null;
+        if (query.PageToken is { } token)
+        {
+            after = pages.Decode(token, request.PageBinding);
+            if (after is null || after.Keys.Count != keys.Count)
+                throw FhirException.BadRequest("_page is not a page token this server issued for this search and caller; start the search again.", expression: "_page");
+        }
+
+        // Snapshot: rows written after the first page are left out, so following next links gives
+        // every match once even while data is being added.
+        var snapshot = after?.Snapshot ?? await store.Db.Resources.MaxAsync(r => (long?)r.Id, ct) ?? 0;
+        var page = matches.Where(r => r.Id <= snapshot);
+        if (after is not null) page = page.Where(SearchSortBuilder.After(keys, after.Keys, after.LastRowId));
+        var rows = await SearchSortBuilder.Order(page, keys).Take(query.Count + 1).ToListAsync(ct);
+
+        string? next = null;
+        if (rows.Count > query.Count)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            var last = rows[^1];
+            var values = keys.Count == 0
+                ? []
+                : await store.Db.Resources.AsNoTracking().Where(r => r.Id == last.Id).Select(SearchSortBuilder.Values(keys)).FirstAsync(ct);
+            next = pages.Encode(new PageState(snapshot, last.Id, values), request.PageBinding);
+        }
+
+        var included = await IncludesAsync(query, rows, visible, request, builder, ct);
+        return new SearchResult(rows.Select(ResourceStore.ToStored).ToList(), included.Select(ResourceStore.ToStored).ToList(), total, next, withheld);
+    }
+
+    /// <summary>
+    /// The logical ids of current resources of <paramref name="type"/> matching <paramref name="query"/>'s criteria,
+    /// at most <paramref name="limit"/> (conditional create, update, delete and references).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindIdsAsync(string type, SearchQuery query, int limit, ReadAccess? access = null, CancellationToken ct = default)
+    {
+        var visible = store.Visible(access ?? ReadAccess.Unrestricted);
+        var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow());
+        var matches = Matching(visible, query with { ResourceTypes = [type] }, builder, null);
+        return await matches.OrderBy(r => r.Id).Select(r => r.ResourceId).Take(limit).ToListAsync(ct);
+    }
+
+    private static IQueryable<ResourceVersionRow> Matching(
+        IQueryable<ResourceVersionRow> source, SearchQuery query, SearchPredicateBuilder builder, Expression<Func<ResourceVersionRow, bool>>? scope)
+    {
+        var rows = source.Where(r => r.IsCurrent && !r.IsDeleted);
+        if (query.ResourceTypes.Count == 1)
+        {
+            var type = query.ResourceTypes[0];
+            rows = rows.Where(r => r.ResourceType == type);
+        }
+        else if (query.ResourceTypes.Count > 1)
+        {
+            var types = query.ResourceTypes.ToArray();
+            rows = rows.Where(r => types.Contains(r.ResourceType));
+        }
+        if (builder.All(query.Criteria) is { } criteria) rows = rows.Where(criteria);
+        if (scope is not null) rows = rows.Where(scope);
+        return rows;
+    }
+
+    // Per type: r.ResourceType != T || (scope alternatives of T). Types the search cannot return are skipped.
+    private static Expression<Func<ResourceVersionRow, bool>>? ScopePredicate(
+        IReadOnlyList<string> searched, IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<SearchCriterion>>>? constraints, SearchPredicateBuilder builder)
+    {
+        if (constraints is null || constraints.Count == 0) return null;
+        var r = Expression.Parameter(typeof(ResourceVersionRow), "r");
+        Expression? body = null;
+        foreach (var (type, alternatives) in constraints)
+        {
+            if (searched.Count > 0 && !searched.Contains(type)) continue;
+            if (builder.AnyOf(alternatives) is not { } allowed) continue;
+            var other = Expression.NotEqual(Expression.Property(r, nameof(ResourceVersionRow.ResourceType)), SearchPredicateBuilder.Value(type));
+            var clause = Expression.OrElse(other, ExpressionParameterReplacer.Inline(allowed, r));
+            body = body is null ? clause : Expression.AndAlso(body, clause);
+        }
+        return body is null ? null : Expression.Lambda<Func<ResourceVersionRow, bool>>(body, r);
+    }
+
+    // Architecture decision 7: say that something was withheld, decided by EXISTS (a row meeting the
+    // criteria within the caller's patient confinement that consent excludes); never which or how many.
+    private async Task<bool> WithheldAsync(
+        SearchQuery query, ReadAccess access, IQueryable<ResourceVersionRow> visible, SearchPredicateBuilder builder,
+        Expression<Func<ResourceVersionRow, bool>>? scope, CancellationToken ct)
+    {
+        if (access.Consent is null) return false;
+        var unfiltered = Matching(store.Visible(access with { Consent = null }), query, builder, scope);
+        return await unfiltered.Where(r => !visible.Any(v => v.Id == r.Id)).AnyAsync(ct);
+    }
+
+    private async Task<List<ResourceVersionRow>> IncludesAsync(
+        SearchQuery query, List<ResourceVersionRow> matches, IQueryable<ResourceVersionRow> visible, SearchRequest request,
+        SearchPredicateBuilder builder, CancellationToken ct)
+    {
+        var result = new List<ResourceVersionRow>();
+        if (matches.Count == 0 || query.Includes.Count + query.RevIncludes.Count == 0) return result;
+        var seen = matches.Select(m => m.Id).ToHashSet();
+        var scope = ScopePredicate([], request.ScopeConstraints, builder);
+        var directives = query.Includes.Concat(query.RevIncludes).ToList();
+
+        var frontier = matches;
+        for (var round = 0; round <= MaxIterations && frontier.Count > 0; round++)
+        {
+            var added = new List<ResourceVersionRow>();
+            foreach (var directive in directives)
+            {
+                if (round > 0 && !directive.Iterate) continue;
+                var ids = frontier.Where(r => directive.Reverse || directive.SourceType is null || r.ResourceType == directive.SourceType)
+                    .Select(r => r.Id).ToArray();
+                if (ids.Length == 0) continue;
+                var rows = directive.Reverse ? RevInclude(directive, ids, visible) : Include(directive, ids, visible);
+                if (scope is not null) rows = rows.Where(scope);
+                foreach (var row in await rows.OrderBy(r => r.Id).Take(MaxIncludedPerDirective).ToListAsync(ct))
+                    if (seen.Add(row.Id)) added.Add(row);
+            }
+            result.AddRange(added);
+            frontier = added;
+        }
+        return result;
+    }
+
+    // _include=Source:param[:Target]: the visible current targets of the page rows' references.
+    private IQueryable<ResourceVersionRow> Include(IncludeDirective d, long[] ids, IQueryable<ResourceVersionRow> visible)
+    {
+        var refs = store.Db.ReferenceIndex.Where(x => ids.Contains(x.ResourceRowId) && x.TargetType != null);
+        if (!d.Wildcard && d.Parameter is { } p)
+        {
+            var code = p.Code;
+            refs = refs.Where(x => x.ParamName == code);
+        }
+        if (d.TargetType is { } target) refs = refs.Where(x => x.TargetType == target);
+        return visible.Where(t => t.IsCurrent && !t.IsDeleted && refs.Any(x => x.TargetType == t.ResourceType && x.TargetId == t.ResourceId));
+    }
+
+    // _revinclude=Source:param: visible current Source resources whose param points at a page row.
+    private IQueryable<ResourceVersionRow> RevInclude(IncludeDirective d, long[] ids, IQueryable<ResourceVersionRow> visible)
+    {
+        var targets = store.Db.Resources.Where(m => ids.Contains(m.Id));
+        var rows = visible.Where(s => s.IsCurrent && !s.IsDeleted);
+        if (d.SourceType is { } source) rows = rows.Where(s => s.ResourceType == source);
+        if (!d.Wildcard && d.Parameter is { } p)
+        {
+            var code = p.Code;
+            return rows.Where(s => s.References.Any(x => x.ParamName == code && targets.Any(m => m.ResourceType == x.TargetType && m.ResourceId == x.TargetId)));
+        }
+        return rows.Where(s => s.References.Any(x => targets.Any(m => m.ResourceType == x.TargetType && m.ResourceId == x.TargetId)));
+    }
+}
