@@ -20,13 +20,13 @@ namespace Interop.Api.Operations;
 /// </summary>
 public static class PatientOperations
 {
-    public static async Task<IResult> SummaryById(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, IGpRecordRefresh? refresher, CancellationToken ct)
+    public static async Task<IResult> SummaryById(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, [Microsoft.AspNetCore.Mvc.FromServices] IGpRecordRefresh? refresher, CancellationToken ct)
     {
         FhirRoutes.RequireValidId(id);
         return await SummaryAsync(id, http, store, guard, audit, refresher, ct);
     }
 
-    public static async Task<IResult> SummaryByIdentifier(HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, AuditScope audit, IGpRecordRefresh? refresher, CancellationToken ct)
+    public static async Task<IResult> SummaryByIdentifier(HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, AuditScope audit, [Microsoft.AspNetCore.Mvc.FromServices] IGpRecordRefresh? refresher, CancellationToken ct)
     {
         var identifier = http.Request.Query["identifier"].ToString();
         if (HttpMethods.IsPost(http.Request.Method) && (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0))
@@ -87,7 +87,7 @@ public static class PatientOperations
         return (patient, access);
     }
 
-    private static async Task<IResult> SummaryAsync(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, IGpRecordRefresh? refresher, CancellationToken ct)
+    private static async Task<IResult> SummaryAsync(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, [Microsoft.AspNetCore.Mvc.FromServices] IGpRecordRefresh? refresher, CancellationToken ct)
     {
         string? staleness = null;
         if (refresher is not null) staleness = await refresher.RefreshAsync(id, ct);

@@ -83,10 +83,9 @@ public sealed class ValidationWarnModeTests(StorageProvider provider) : ApiFixtu
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Validation:ResourceTypes:Patient"] = "Warn" };
 
     [Test]
-    public async Task Warn_mode_stores_a_patient_without_an_nhs_number()
+    public async Task Warn_mode_stores_a_patient_that_enforce_would_refuse()
     {
-        var patient = Builders.Patient();
-        patient.Identifier.Clear();
+        var patient = Builders.Patient(nhsNumber: "9434765918"); // bad check digit
         var response = await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(patient));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }

@@ -28,7 +28,7 @@ public sealed class SearchApiTests(StorageProvider provider) : ApiFixture(provid
     public async Task SeedAsync()
     {
         await RegisterOrganizationAsync("RBQ");
-        _ids["org"] = await SeedAsync(new Organization { Name = "Alder Hey Children's", Identifier = [new Identifier(KnownSystems.OdsOrganisationCode, "RBS")] });
+        _ids["org"] = await SeedAsync(new Organization { Name = "Alder Hey Children's", Identifier = [new Identifier(KnownSystems.OdsOrganisationCode, "RBS")], Type = [new CodeableConcept(KnownSystems.OrganisationType, "hospital-trust")] });
 
         var smith = Builders.Patient("Smith", "Jane");
         smith.Meta = new Meta { Profile = ["https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"] };
@@ -352,23 +352,7 @@ public sealed class SearchApiTests(StorageProvider provider) : ApiFixture(provid
         var patient = await CreateAsync(Builders.Patient("Withheld", "Wendy"));
         string hidden = await CreateAsync(Builders.Observation(patient, "withheld-code", 1m));
         var visibleObs = await CreateAsync(Builders.Observation(_ids["smyth"], "withheld-code", 2m));
-        var consent = new Hl7.Fhir.Model.Consent
-        {
-            Status = Hl7.Fhir.Model.Consent.ConsentState.Active,
-            Scope = new CodeableConcept(KnownSystems.ConsentScope, "patient-privacy"),
-            Category = [new CodeableConcept(KnownSystems.Loinc, "59284-0")],
-            Patient = new ResourceReference($"Patient/{patient}"),
-            PolicyRule = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTOUT"),
-            Provision = new Hl7.Fhir.Model.Consent.provisionComponent
-            {
-                Type = Hl7.Fhir.Model.Consent.ConsentProvisionType.Deny,
-                Actor = [new Hl7.Fhir.Model.Consent.provisionActorComponent
-                {
-                    Role = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP"),
-                    Reference = new ResourceReference { Identifier = new Identifier(KnownSystems.OdsOrganisationCode, "RBQ") },
-                }],
-            },
-        };
+        var consent = ConsentBuilder.DenyOrganisation(patient, "RBQ");
         await CreateAsync(consent);
 
         var clinician = ClientFor("RBQ", "clinician", "user/*.rs");
