@@ -30,6 +30,9 @@ public static class InteropHostExtensions
         services.AddExceptionHandler<FhirExceptionHandler>();
         services.AddSingleton<FhirExceptionHandler>();
         services.AddInteropSecurity(configuration);
+        services.AddInteropRateLimiting(configuration);
+        services.AddInteropShutdown(configuration);
+        builder.AddInteropTelemetry();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         services.AddEndpointsApiExplorer();
         services.AddInteropSwagger();
@@ -42,6 +45,7 @@ public static class InteropHostExtensions
         app.UseStatusCodePages();
         app.UseInteropSwagger();
         app.UseAuthentication();
+        app.UseInteropRateLimiting();
         app.UseAuthorization();
         app.UseMiddleware<RequestContextMiddleware>();
 
