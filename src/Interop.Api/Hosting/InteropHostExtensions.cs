@@ -44,6 +44,9 @@ public static class InteropHostExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditWriter>());
         services.AddScoped<Audit.AuditScope>();
         services.AddScoped<Audit.AuditRecorder>();
+        services.AddInteropRateLimiting(configuration);
+        services.AddInteropShutdown(configuration);
+        builder.AddInteropTelemetry();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         services.AddEndpointsApiExplorer();
         services.AddInteropSwagger();
@@ -56,6 +59,7 @@ public static class InteropHostExtensions
         app.UseStatusCodePages();
         app.UseInteropSwagger();
         app.UseAuthentication();
+        app.UseInteropRateLimiting();
         app.UseAuthorization();
         app.UseMiddleware<RequestContextMiddleware>();
 

@@ -22,4 +22,5 @@ public static class FhirErrorCode
     public const string ProfileViolation = "PROFILE_VIOLATION";
     public const string InternalError = "INTERNAL_ERROR";
     public const string OrganisationNotRegistered = "ORGANISATION_NOT_REGISTERED";
+    public const string TooManyRequests = "TOO_MANY_REQUESTS";
 }

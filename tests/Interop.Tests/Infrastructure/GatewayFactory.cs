@@ -23,6 +23,8 @@ public sealed class GatewayFactory(TestDatabase database, IDictionary<string, st
                 ["Auth:Issuer"] = TestTokens.Issuer,
                 ["Auth:Audience"] = TestTokens.Audience,
                 ["Auth:SigningKey"] = TestTokens.SigningKey,
+                // Suites fire bursts from one organisation; rate limiting has its own tests.
+                ["RateLimiting:PermitsPerSecond"] = "0",
             };
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
             config.AddInMemoryCollection(values);
