@@ -1,9 +1,8 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.PostgreSql
+namespace Interop.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,14 +14,14 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "consent_ledger",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "bigint", nullable: false),
-                    RecordedAt = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    CanonicalJson = table.Column<string>(type: "text", nullable: false),
-                    PreviousHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false)
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "TEXT", nullable: false),
+                    PreviousHash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,21 +32,21 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "consent_rules",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    LedgerSequence = table.Column<long>(type: "bigint", nullable: false),
-                    Permit = table.Column<bool>(type: "boolean", nullable: false),
-                    Level = table.Column<int>(type: "integer", nullable: false),
-                    RuleIndex = table.Column<int>(type: "integer", nullable: false),
-                    ParentIndex = table.Column<int>(type: "integer", nullable: true),
-                    ActorOrganization = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    SecurityLabel = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Start = table.Column<long>(type: "bigint", nullable: true),
-                    End = table.Column<long>(type: "bigint", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LedgerSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Permit = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    RuleIndex = table.Column<int>(type: "INTEGER", nullable: false),
+                    ParentIndex = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActorOrganization = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    SecurityLabel = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Start = table.Column<long>(type: "INTEGER", nullable: true),
+                    End = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -55,20 +54,57 @@ namespace Interop.Storage.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "hl7_processed_messages",
+                columns: table => new
+                {
+                    SendingFacility = table.Column<string>(type: "TEXT", maxLength: 180, nullable: false),
+                    ControlId = table.Column<string>(type: "TEXT", maxLength: 199, nullable: false),
+                    ProcessedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AckCode = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
+                    AckText = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_hl7_processed_messages", x => new { x.SendingFacility, x.ControlId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Destination = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ParkedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resource_versions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ResourceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    VersionId = table.Column<int>(type: "integer", nullable: false),
-                    LastUpdated = table.Column<long>(type: "bigint", nullable: false),
-                    IsDeleted = table.Column<bool>(type: "boolean", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "boolean", nullable: false),
-                    Json = table.Column<string>(type: "text", nullable: true),
-                    Method = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Custodian = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    VersionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastUpdated = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsDeleted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Json = table.Column<string>(type: "TEXT", nullable: true),
+                    Method = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Custodian = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -79,8 +115,8 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "resource_compartments",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -97,9 +133,9 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "resource_security_labels",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -116,13 +152,13 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_dates",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Start = table.Column<long>(type: "bigint", nullable: false),
-                    End = table.Column<long>(type: "bigint", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Start = table.Column<long>(type: "INTEGER", nullable: false),
+                    End = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -139,16 +175,16 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_quantities",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    Value = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
-                    Low = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
-                    High = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Value = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false),
+                    Low = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false),
+                    High = table.Column<decimal>(type: "TEXT", precision: 38, scale: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -165,16 +201,16 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_references",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Url = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
-                    IdentifierSystem = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    IdentifierValue = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    IdentifierSystem = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    IdentifierValue = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -191,13 +227,13 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_strings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Normalized = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    Exact = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Normalized = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Exact = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -214,14 +250,14 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Text = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -238,12 +274,12 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "search_uris",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Uri = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Uri = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -277,6 +313,16 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: new[] { "PatientId", "Permit", "Level" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_hl7_processed_messages_ProcessedAt",
+                table: "hl7_processed_messages",
+                column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_messages_DeliveredAt_ParkedAt_NextAttemptAt",
+                table: "outbox_messages",
+                columns: new[] { "DeliveredAt", "ParkedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_resource_compartments_PatientId_ResourceRowId",
                 table: "resource_compartments",
                 columns: new[] { "PatientId", "ResourceRowId" });
@@ -307,7 +353,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 table: "resource_versions",
                 columns: new[] { "ResourceType", "ResourceId" },
                 unique: true,
-                filter: "\"IsCurrent\" = true");
+                filter: "\"IsCurrent\" = 1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_dates_ResourceRowId",
@@ -335,7 +381,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetTyp~",
+                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetType_ResourceRowId",
                 table: "search_references",
                 columns: new[] { "ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId" });
 
@@ -350,7 +396,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRo~",
+                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRowId",
                 table: "search_strings",
                 columns: new[] { "ResourceType", "ParamName", "Normalized", "ResourceRowId" });
 
@@ -360,7 +406,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRo~",
+                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRowId",
                 table: "search_tokens",
                 columns: new[] { "ResourceType", "ParamName", "Code", "System", "ResourceRowId" });
 
@@ -383,6 +429,12 @@ namespace Interop.Storage.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "consent_rules");
+
+            migrationBuilder.DropTable(
+                name: "hl7_processed_messages");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
 
             migrationBuilder.DropTable(
                 name: "resource_compartments");
