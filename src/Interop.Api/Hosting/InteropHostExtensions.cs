@@ -1,3 +1,4 @@
+using Interop.Api.Adapters;
 using Interop.Api.Fhir;
 using Interop.Api.Security;
 using Interop.Storage;
@@ -33,6 +34,7 @@ public static class InteropHostExtensions
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         services.AddEndpointsApiExplorer();
         services.AddInteropSwagger();
+        services.AddInteropAdapters(configuration);
         return builder;
     }
 
@@ -53,6 +55,7 @@ public static class InteropHostExtensions
             .RequireAuthorization()
             .AddEndpointFilter<ScopeFilter>()
             .WithMetadata(SmartEndpoints.Capability(authority));
+        app.MapInteropAdapters();
         return app;
     }
 }
