@@ -27,14 +27,15 @@ public sealed class MllpListenerService(IOptions<HospitalAdapterOptions> options
         await _listener.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_listener is not null) await _listener.StopAsync(cancellationToken);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => ShutDownAsync();
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await ShutDownAsync();
+
+    /// <summary>Stops once: the host's stop and the container's dispose may both ask, and may overlap.</summary>
+    private async Task ShutDownAsync()
     {
-        if (_listener is not null) await _listener.DisposeAsync();
+        var listener = Interlocked.Exchange(ref _listener, null);
+        if (listener is not null) await listener.DisposeAsync();
     }
 
     private async Task<string> HandleAsync(string frame, CancellationToken ct)
