@@ -67,7 +67,11 @@ public abstract partial class InteropDbContext : DbContext
     /// <summary>Hook for the partial model parts (search index, ledger, audit) kept in their own files.</summary>
     partial void ConfigureModelParts(ModelBuilder modelBuilder);
 
-    private void ConfigureModel(ModelBuilder modelBuilder) => ConfigureModelParts(modelBuilder);
+    private void ConfigureModel(ModelBuilder modelBuilder)
+    {
+        ConfigureModelParts(modelBuilder);
+        ConfigureAdapterTables(modelBuilder);
+    }
 
     private string Quote(string column) => Provider switch
     {

@@ -78,6 +78,12 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             if (current.VersionId != expected)
                 throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} is at version {current.VersionId}.");
         }
+        if (current is { IsDeleted: false, Json: { } currentJson } && HasSameContent(currentJson, resource))
+        {
+            // Nothing would change: no new version, no history entry, no ledger entry. This is what
+            // makes re-posted adapter extracts and re-run imports idempotent.
+            return (ToStored(current), false);
+        }
         var created = current is null || current.IsDeleted;
         var next = (current?.VersionId ?? 0) + 1;
         if (current is not null)
@@ -90,6 +96,29 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         await SaveAsync(ct);
         await RecordConsentAsync(resource, row, created ? "create" : "update", ct);
         return (ToStored(row), created);
+    }
+
+    /// <summary>
+    /// True when <paramref name="incoming"/> says exactly what the stored version says. Only the
+    /// server-managed <c>meta.versionId</c> and <c>meta.lastUpdated</c> are ignored: a change of
+    /// security labels, tags or profiles is a change (labels decide what consent withholds).
+    /// </summary>
+    public static bool HasSameContent(string storedJson, Resource incoming)
+    {
+        var stored = FhirSerialization.ParseStored(storedJson);
+        return stored.TypeName == incoming.TypeName && WithoutServerMeta(stored) == WithoutServerMeta(incoming);
+    }
+
+    private static string WithoutServerMeta(Resource resource)
+    {
+        var copy = (Resource)resource.DeepCopy();
+        if (copy.Meta is { } meta)
+        {
+            meta.VersionId = null;
+            meta.LastUpdated = null;
+            if (!meta.EnumerateElements().Any()) copy.Meta = null;
+        }
+        return FhirSerialization.ToJson(copy);
     }
 
     /// <summary>Delete inside an open transaction.</summary>

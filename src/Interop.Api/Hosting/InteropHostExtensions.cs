@@ -1,3 +1,4 @@
+using Interop.Api.Adapters;
 using Interop.Api.Fhir;
 using Interop.Api.Security;
 using Interop.Storage;
@@ -50,6 +51,7 @@ public static class InteropHostExtensions
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         services.AddEndpointsApiExplorer();
         services.AddInteropSwagger();
+        services.AddInteropAdapters(configuration);
         return builder;
     }
 
@@ -72,6 +74,7 @@ public static class InteropHostExtensions
             .AddEndpointFilter<ScopeFilter>()
             .AddEndpointFilter<Audit.AuditFilter>()
             .WithMetadata(SmartEndpoints.Capability(authority));
+        app.MapInteropAdapters();
         return app;
     }
 }

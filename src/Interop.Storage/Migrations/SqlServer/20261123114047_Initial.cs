@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.Sqlite
+namespace Interop.Storage.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -14,14 +14,14 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "consent_ledger",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    CanonicalJson = table.Column<string>(type: "TEXT", nullable: false),
-                    PreviousHash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false)
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    RecordedAt = table.Column<long>(type: "bigint", nullable: false),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    PreviousHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -32,21 +32,21 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "consent_rules",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    LedgerSequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    Permit = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Level = table.Column<int>(type: "INTEGER", nullable: false),
-                    RuleIndex = table.Column<int>(type: "INTEGER", nullable: false),
-                    ParentIndex = table.Column<int>(type: "INTEGER", nullable: true),
-                    ActorOrganization = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Purpose = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    SecurityLabel = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Start = table.Column<long>(type: "INTEGER", nullable: true),
-                    End = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    LedgerSequence = table.Column<long>(type: "bigint", nullable: false),
+                    Permit = table.Column<bool>(type: "bit", nullable: false),
+                    Level = table.Column<int>(type: "int", nullable: false),
+                    RuleIndex = table.Column<int>(type: "int", nullable: false),
+                    ParentIndex = table.Column<int>(type: "int", nullable: true),
+                    ActorOrganization = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    SecurityLabel = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Start = table.Column<long>(type: "bigint", nullable: true),
+                    End = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -54,20 +54,57 @@ namespace Interop.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "hl7_processed_messages",
+                columns: table => new
+                {
+                    SendingFacility = table.Column<string>(type: "nvarchar(180)", maxLength: 180, nullable: false),
+                    ControlId = table.Column<string>(type: "nvarchar(199)", maxLength: 199, nullable: false),
+                    ProcessedAt = table.Column<long>(type: "bigint", nullable: false),
+                    AckCode = table.Column<string>(type: "nvarchar(2)", maxLength: 2, nullable: false),
+                    AckText = table.Column<string>(type: "nvarchar(max)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_hl7_processed_messages", x => new { x.SendingFacility, x.ControlId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Destination = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: false),
+                    ContentType = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: false),
+                    LeaseUntil = table.Column<long>(type: "bigint", nullable: true),
+                    DeliveredAt = table.Column<long>(type: "bigint", nullable: true),
+                    ParkedAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastError = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resource_versions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ResourceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    VersionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastUpdated = table.Column<long>(type: "INTEGER", nullable: false),
-                    IsDeleted = table.Column<bool>(type: "INTEGER", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Json = table.Column<string>(type: "TEXT", nullable: true),
-                    Method = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
-                    Custodian = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    VersionId = table.Column<int>(type: "int", nullable: false),
+                    LastUpdated = table.Column<long>(type: "bigint", nullable: false),
+                    IsDeleted = table.Column<bool>(type: "bit", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "bit", nullable: false),
+                    Json = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Method = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    Custodian = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -78,17 +115,17 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_reindex_jobs",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Position = table.Column<long>(type: "INTEGER", nullable: false),
-                    Done = table.Column<long>(type: "INTEGER", nullable: false),
-                    Total = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpTo = table.Column<long>(type: "INTEGER", nullable: false),
-                    Created = table.Column<long>(type: "INTEGER", nullable: false),
-                    Updated = table.Column<long>(type: "INTEGER", nullable: false),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Status = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Position = table.Column<long>(type: "bigint", nullable: false),
+                    Done = table.Column<long>(type: "bigint", nullable: false),
+                    Total = table.Column<long>(type: "bigint", nullable: false),
+                    UpTo = table.Column<long>(type: "bigint", nullable: false),
+                    Created = table.Column<long>(type: "bigint", nullable: false),
+                    Updated = table.Column<long>(type: "bigint", nullable: false),
+                    Error = table.Column<string>(type: "nvarchar(1024)", maxLength: 1024, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -99,8 +136,8 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "resource_compartments",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    PatientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -117,9 +154,9 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "resource_security_labels",
                 columns: table => new
                 {
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Code = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -136,14 +173,14 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_dates",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "INTEGER", nullable: true),
-                    Start = table.Column<long>(type: "INTEGER", nullable: false),
-                    End = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    Start = table.Column<long>(type: "bigint", nullable: false),
+                    End = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -160,18 +197,18 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_quantities",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "INTEGER", nullable: true),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    Unit = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    Value = table.Column<double>(type: "REAL", precision: 38, scale: 10, nullable: false),
-                    Low = table.Column<double>(type: "REAL", precision: 38, scale: 10, nullable: false),
-                    High = table.Column<double>(type: "REAL", precision: 38, scale: 10, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    Unit = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    Value = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
+                    Low = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
+                    High = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -188,18 +225,18 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_references",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "INTEGER", nullable: true),
-                    TargetType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Url = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    IdentifierSystem = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    IdentifierValue = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    TargetType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    IdentifierSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    IdentifierValue = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Version = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -216,14 +253,14 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_strings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "INTEGER", nullable: true),
-                    Normalized = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
-                    Exact = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    Normalized = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Exact = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -240,17 +277,17 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "INTEGER", nullable: true),
-                    System = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    TypeSystem = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    TypeCode = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Text = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    TypeSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    TypeCode = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -267,13 +304,13 @@ namespace Interop.Storage.Migrations.Sqlite
                 name: "search_uris",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ResourceRowId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "INTEGER", nullable: true),
-                    Uri = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    Uri = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -307,6 +344,16 @@ namespace Interop.Storage.Migrations.Sqlite
                 columns: new[] { "PatientId", "Permit", "Level" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_hl7_processed_messages_ProcessedAt",
+                table: "hl7_processed_messages",
+                column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_messages_DeliveredAt_ParkedAt_NextAttemptAt",
+                table: "outbox_messages",
+                columns: new[] { "DeliveredAt", "ParkedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_resource_compartments_PatientId_ResourceRowId",
                 table: "resource_compartments",
                 columns: new[] { "PatientId", "ResourceRowId" });
@@ -337,7 +384,7 @@ namespace Interop.Storage.Migrations.Sqlite
                 table: "resource_versions",
                 columns: new[] { "ResourceType", "ResourceId" },
                 unique: true,
-                filter: "\"IsCurrent\" = 1");
+                filter: "[IsCurrent] = 1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_dates_ResourceRowId",
@@ -418,6 +465,12 @@ namespace Interop.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "consent_rules");
+
+            migrationBuilder.DropTable(
+                name: "hl7_processed_messages");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
 
             migrationBuilder.DropTable(
                 name: "resource_compartments");

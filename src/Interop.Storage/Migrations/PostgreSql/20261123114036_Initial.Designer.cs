@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Interop.Storage.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlInteropDbContext))]
-    [Migration("20261123105220_Initial")]
+    [Migration("20261123114036_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -189,6 +189,89 @@ namespace Interop.Storage.Migrations.PostgreSql
                     b.HasIndex("ResourceType", "ParamName", "Start", "End", "ResourceRowId");
 
                     b.ToTable("search_dates", (string)null);
+                });
+
+            modelBuilder.Entity("Interop.Storage.Entities.Hl7ProcessedMessageRow", b =>
+                {
+                    b.Property<string>("SendingFacility")
+                        .HasMaxLength(180)
+                        .HasColumnType("character varying(180)");
+
+                    b.Property<string>("ControlId")
+                        .HasMaxLength(199)
+                        .HasColumnType("character varying(199)");
+
+                    b.Property<string>("AckCode")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.Property<string>("AckText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("SendingFacility", "ControlId");
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.ToTable("hl7_processed_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Interop.Storage.Entities.OutboxMessageRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ParkedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveredAt", "ParkedAt", "NextAttemptAt");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("Interop.Storage.Entities.QuantityIndexRow", b =>

@@ -55,6 +55,43 @@ namespace Interop.Storage.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "hl7_processed_messages",
+                columns: table => new
+                {
+                    SendingFacility = table.Column<string>(type: "character varying(180)", maxLength: 180, nullable: false),
+                    ControlId = table.Column<string>(type: "character varying(199)", maxLength: 199, nullable: false),
+                    ProcessedAt = table.Column<long>(type: "bigint", nullable: false),
+                    AckCode = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    AckText = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_hl7_processed_messages", x => new { x.SendingFacility, x.ControlId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Destination = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: false),
+                    LeaseUntil = table.Column<long>(type: "bigint", nullable: true),
+                    DeliveredAt = table.Column<long>(type: "bigint", nullable: true),
+                    ParkedAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "resource_versions",
                 columns: table => new
                 {
@@ -308,6 +345,16 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: new[] { "PatientId", "Permit", "Level" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_hl7_processed_messages_ProcessedAt",
+                table: "hl7_processed_messages",
+                column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_messages_DeliveredAt_ParkedAt_NextAttemptAt",
+                table: "outbox_messages",
+                columns: new[] { "DeliveredAt", "ParkedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_resource_compartments_PatientId_ResourceRowId",
                 table: "resource_compartments",
                 columns: new[] { "PatientId", "ResourceRowId" });
@@ -419,6 +466,12 @@ namespace Interop.Storage.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "consent_rules");
+
+            migrationBuilder.DropTable(
+                name: "hl7_processed_messages");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
 
             migrationBuilder.DropTable(
                 name: "resource_compartments");

@@ -1,0 +1,98 @@
+using Hl7.Fhir.Model;
+using Interop.Adapters.Hl7v2;
+using Interop.Api.Fhir;
+using Interop.Api.Security;
+using Interop.Core.Fhir;
+using Interop.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Interop.Api.Adapters;
+
+/// <summary>
+/// Applies ADT^A40 merges (domain notes 5.1) inside the message's transaction: the retired Patient
+/// gets <c>link.type = replaced-by</c> and <c>active = false</c>, the survivor <c>replaces</c>
+/// (FHIR R4 patient.html#links), and every current resource in the retired patient's compartment
+/// gets a new version whose references to the retired Patient point at the survivor. History keeps
+/// the old versions, so the merge can be audited and undone by hand.
+/// </summary>
+public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver resolver, AccessGuard guard)
+{
+    /// <summary>Applies every merge; returns warnings (table 0357 code 204) for retired identifiers no stored Patient has.</summary>
+    public async Task<IReadOnlyList<Hl7v2Problem>> ApplyAsync(IReadOnlyList<Hl7v2Merge> merges, HttpContext http, CancellationToken ct)
+    {
+        var problems = new List<Hl7v2Problem>();
+        if (merges.Count == 0) return problems;
+        var context = CrudHandlers.WriteContextFor(http);
+        foreach (var merge in merges)
+        {
+            var survivors = await resolver.FindAsync("Patient", Criteria(merge.Surviving), ct);
+            if (survivors.Count != 1)
+            {
+                problems.Add(Warning($"The surviving patient {merge.Surviving} matches {survivors.Count} stored Patients; the merge was not applied.", "PID", 3));
+                continue;
+            }
+            var survivorId = survivors[0];
+            foreach (var retiredKey in merge.Retired)
+            {
+                var retiredIds = (await resolver.FindAsync("Patient", Criteria(retiredKey), ct)).Where(id => id != survivorId).ToList();
+                if (retiredIds.Count == 0)
+                {
+                    problems.Add(Warning($"No stored patient other than the survivor has {retiredKey}; nothing to merge.", "MRG", 1));
+                    continue;
+                }
+                foreach (var retiredId in retiredIds)
+                {
+                    guard.Require("Patient", 'u');
+                    await LinkAsync(retiredId, survivorId, Patient.LinkType.ReplacedBy, retire: true, context, ct);
+                    await LinkAsync(survivorId, retiredId, Patient.LinkType.Replaces, retire: false, context, ct);
+                    await RepointAsync(retiredId, survivorId, context, ct);
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static string Criteria(Hl7v2PatientIdentifier identifier) =>
+        $"identifier={Uri.EscapeDataString(identifier.System)}|{Uri.EscapeDataString(identifier.Value)}";
+
+    private static Hl7v2Problem Warning(string text, string segment, int field) =>
+        new(Hl7v2Severity.Warning, Hl7v2ErrorCode.UnknownKeyIdentifier, text, segment, 1, field);
+
+    private async System.Threading.Tasks.Task LinkAsync(string patientId, string otherId, Patient.LinkType type, bool retire, WriteContext context, CancellationToken ct)
+    {
+        var stored = await store.ReadAsync("Patient", patientId, ct);
+        if (stored?.Json is null || FhirSerialization.ParseStored(stored.Json) is not Patient patient) return;
+        var other = $"Patient/{otherId}";
+        if (!patient.Link.Any(l => l.Type == type && l.Other?.Reference == other))
+            patient.Link.Add(new Patient.LinkComponent { Other = new ResourceReference(other), Type = type });
+        if (retire) patient.Active = false;
+        await store.StageUpdateAsync(patient, null, context, "PUT", ct);
+    }
+
+    /// <summary>New versions of the retired patient's compartment (Patients aside) pointing at the survivor.</summary>
+    private async System.Threading.Tasks.Task RepointAsync(string retiredId, string survivorId, WriteContext context, CancellationToken ct)
+    {
+        var db = store.Db;
+        var rows = await (
+            from c in db.Compartments
+            where c.PatientId == retiredId
+            join r in db.Resources on c.ResourceRowId equals r.Id
+            where r.IsCurrent && !r.IsDeleted && r.ResourceType != "Patient"
+            select new { r.ResourceType, r.Json }).AsNoTracking().ToListAsync(ct);
+        var retired = $"Patient/{retiredId}";
+        foreach (var row in rows)
+        {
+            if (row.Json is null) continue;
+            var resource = FhirSerialization.ParseStored(row.Json);
+            var changed = false;
+            foreach (var reference in ReferenceWalker.All(resource).Where(r => r.Reference == retired))
+            {
+                reference.Reference = $"Patient/{survivorId}";
+                changed = true;
+            }
+            if (!changed) continue;
+            guard.Require(row.ResourceType, 'u');
+            await store.StageUpdateAsync(resource, null, context, "PUT", ct);
+        }
+    }
+}

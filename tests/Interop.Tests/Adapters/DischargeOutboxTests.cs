@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Interop.Storage;
+using Interop.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NUnit.Framework;
+using static Interop.Tests.Adapters.AdapterTestSupport;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Tests.Adapters;
+
+/// <summary>
+/// An ADT^A03 for a council client queues a notification in the discharge's transaction; the
+/// dispatcher delivers it through a council outage and a gateway restart, exactly once.
+/// </summary>
+[TestFixture(StorageProvider.Sqlite)]
+[TestFixture(StorageProvider.PostgreSql)]
+public sealed class DischargeOutboxTests(StorageProvider provider) : ApiFixture(provider)
+{
+    /// <summary>A council endpoint on 127.0.0.1 that answers 503 while <see cref="Down"/>, else 202, recording each request.</summary>
+    private sealed class Council : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        public volatile bool Down = true;
+
+        public ConcurrentQueue<(string? Key, int Status)> Requests { get; } = new();
+
+        public string Url { get; }
+
+        private Council(WebApplication app, string url) => (_app, Url) = (app, url);
+
+        public static async Task<Council> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            Council? council = null;
+            app.MapPost("/notify", (HttpRequest request) =>
+            {
+                var status = council!.Down ? 503 : 202;
+                council.Requests.Enqueue((request.Headers["Idempotency-Key"].FirstOrDefault(), status));
+                return Results.StatusCode(status);
+            });
+            await app.StartAsync();
+            council = new Council(app, app.Urls.Single() + "/notify");
+            return council;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
+
+    private Council? _startedCouncil;
+
+    private Council _council => _startedCouncil ??= Council.StartAsync().GetAwaiter().GetResult();
+
+    // The fixture's own gateway queues but does not dispatch; the test runs two gateways that do, one after the other.
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Adapters:Council:NotificationUrl"] = _council.Url,
+        ["Adapters:Outbox:Enabled"] = "false",
+    };
+
+    private IDictionary<string, string?> DispatchingSettings() => new Dictionary<string, string?>
+    {
+        ["Adapters:Council:NotificationUrl"] = _council.Url,
+        ["Adapters:Council:MaxRetryAttempts"] = "1",
+        ["Adapters:Council:RetryDelay"] = "00:00:00.020",
+        ["Adapters:Council:Timeout"] = "00:00:05",
+        ["Adapters:Council:AttemptTimeout"] = "00:00:02",
+        ["Adapters:Outbox:PollInterval"] = "00:00:00.100",
+        ["Adapters:Outbox:RetryDelay"] = "00:00:00.100",
+        ["Adapters:Outbox:MaxRetryDelay"] = "00:00:00.300",
+        ["Adapters:Outbox:Lease"] = "00:00:02",
+    };
+
+    [OneTimeSetUp]
+    public async Task StartCouncilAsync()
+    {
+        await RegisterOrganizationAsync("RBQ");
+        await RegisterOrganizationAsync("LIVCC", "council");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopCouncilAsync() => await _council.DisposeAsync();
+
+    private async Task<T> WithDbAsync<T>(GatewayFactory factory, Func<InteropDbContext, Task<T>> query)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<InteropDbContext>());
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}.");
+            await Task.Delay(100);
+        }
+    }
+
+    [Test]
+    public async Task A_discharge_is_notified_through_an_outage_and_a_restart_exactly_once()
+    {
+        var nhs = Builders.NextNhsNumber();
+        var assessment = NewKey("A");
+        var csv = string.Join("\n", CouncilAdapterTests.Header, CouncilAdapterTests.Row(assessment, nhs));
+        var stored = await Client.PostAsync("/adapters/council/assessments", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.That(stored.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var first = new GatewayFactory(Database, DispatchingSettings());
+        using (var hospital = first.CreateClient())
+        {
+            hospital.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create("RBQ", "system", "system/*.cru"));
+            var response = await hospital.PostAsync("/adapters/hospital/hl7v2", Hl7Body(Adt("A03", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101")));
+            var ack = await response.Content.ReadAsStringAsync();
+            Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
+        }
+        var outboxId = await WithDbAsync(first, db => db.OutboxMessages.Where(m => m.Body.Contains(nhs)).Select(m => m.Id).SingleAsync());
+        await EventuallyAsync(async () => await WithDbAsync(first, db => db.OutboxMessages.AnyAsync(m => m.Id == outboxId && m.Attempts >= 2)),
+            "the dispatcher has tried twice while the council is down");
+        await first.DisposeAsync();
+
+        _council.Down = false;
+        await using var second = new GatewayFactory(Database, DispatchingSettings());
+        _ = second.Server; // start the host (and its dispatcher)
+        await EventuallyAsync(async () => await WithDbAsync(second, db => db.OutboxMessages.AnyAsync(m => m.Id == outboxId && m.DeliveredAt != null)),
+            "the message is delivered after the restart");
+        await Task.Delay(1000); // a second delivery, if the dispatcher were to make one, would come within a few polls
+
+        var requests = _council.Requests.ToList();
+        Assert.That(requests.Select(r => r.Key).Distinct(), Is.EqualTo(new[] { outboxId }), "every attempt carries the outbox id as Idempotency-Key");
+        Assert.That(requests.Count(r => r.Status == 202), Is.EqualTo(1), "accepted exactly once");
+        Assert.That(requests.Count(r => r.Status == 503), Is.GreaterThanOrEqualTo(2));
+        var row = await WithDbAsync(second, db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == outboxId));
+        Assert.That(row.ParkedAt, Is.Null);
+        Assert.That(row.LeaseUntil, Is.Null);
+        Assert.That(row.Destination, Is.EqualTo(_council.Url));
+        Assert.That(row.ContentType, Is.EqualTo("application/fhir+json"));
+    }
+
+    [Test]
+    public async Task An_admission_queues_nothing()
+    {
+        var nhs = Builders.NextNhsNumber();
+        var csv = string.Join("\n", CouncilAdapterTests.Header, CouncilAdapterTests.Row(NewKey("A"), nhs));
+        Assert.That((await Client.PostAsync("/adapters/council/assessments", new StringContent(csv, Encoding.UTF8, "text/csv"))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var before = await WithDbAsync(Factory, db => db.OutboxMessages.CountAsync());
+        var ack = await (await Client.PostAsync("/adapters/hospital/hl7v2", Hl7Body(Adt("A01", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101")))).Content.ReadAsStringAsync();
+        Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
+        Assert.That(await WithDbAsync(Factory, db => db.OutboxMessages.CountAsync()), Is.EqualTo(before));
+    }
+}
