@@ -78,6 +78,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             if (current.VersionId != expected)
                 throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} is at version {current.VersionId}.");
         }
+        if (current is { IsDeleted: false } && IsUnchanged(current, resource)) return (ToStored(current), false);
         var created = current is null || current.IsDeleted;
         var next = (current?.VersionId ?? 0) + 1;
         if (current is not null)
@@ -90,6 +91,21 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         await SaveAsync(ct);
         await RecordConsentAsync(resource, row, created ? "create" : "update", ct);
         return (ToStored(row), created);
+    }
+
+    /// <summary>
+    /// True when <paramref name="incoming"/> is the current version's content again: an update that
+    /// changes nothing keeps the version (no new version, no new lastUpdated), so replaying the same
+    /// data (imports, retries) is idempotent. Compared as the JSON that would be stored, with the
+    /// current version's meta.versionId and meta.lastUpdated.
+    /// </summary>
+    private static bool IsUnchanged(ResourceVersionRow current, Resource incoming)
+    {
+        if (current.Json is null) return false;
+        incoming.Meta ??= new Meta();
+        incoming.Meta.VersionId = current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        incoming.Meta.LastUpdated = Instants.FromStored(current.LastUpdated);
+        return string.Equals(FhirSerialization.ToJson(incoming), current.Json, StringComparison.Ordinal);
     }
 
     /// <summary>Delete inside an open transaction.</summary>
