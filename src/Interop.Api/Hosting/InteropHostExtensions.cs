@@ -25,6 +25,9 @@ public static class InteropHostExtensions
         services.AddScoped<ConditionalResolver>();
         services.AddScoped<BundleProcessor>();
         services.AddScoped<DemoDataSeeder>();
+        services.AddScoped<Import.ImportJournal>();
+        services.AddScoped<Import.ImportWriter>();
+        services.AddScoped<Import.BulkImporter>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<FhirExceptionHandler>();
