@@ -123,7 +123,9 @@ public static class CommandLine
         var services = scope.ServiceProvider;
         if (services.GetRequiredService<IOptions<StorageOptions>>().Value.MigrateOnStartup)
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        ImportIdentity.Apply(services.GetRequiredService<RequestContext>(), services.GetRequiredService<IOptions<AuthOptions>>().Value.AdminOrganization);
+        // Only the operator's organisation code is needed from Auth: the verb takes no tokens.
+        var admin = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>()?.AdminOrganization ?? new AuthOptions().AdminOrganization;
+        ImportIdentity.Apply(services.GetRequiredService<RequestContext>(), admin);
         var baseUrl = services.GetRequiredService<IOptions<FhirOptions>>().Value.PublicBaseUrl?.TrimEnd('/');
         var caller = new TransactionContext(string.IsNullOrEmpty(baseUrl) ? "http://localhost/fhir" : baseUrl, WriteContext.System);
 

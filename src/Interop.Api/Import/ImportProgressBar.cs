@@ -10,14 +10,14 @@ namespace Interop.Api.Import;
 public sealed class ImportProgressBar(TextWriter output, bool interactive)
 {
     private const int Width = 30;
-    private TimeSpan _lastDrawn = TimeSpan.MinValue;
+    private TimeSpan? _lastDrawn;
     private bool _drawn;
 
     public void Report(BulkImporter.Progress progress)
     {
         var interval = interactive ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(5);
         var finished = progress.FilesDone >= progress.FilesTotal;
-        if (!finished && progress.Elapsed - _lastDrawn < interval) return;
+        if (!finished && _lastDrawn is { } last && progress.Elapsed - last < interval) return;
         _lastDrawn = progress.Elapsed;
         var filled = progress.FilesTotal == 0 ? Width : (int)((long)Width * progress.FilesDone / progress.FilesTotal);
         var rate = progress.Elapsed.TotalSeconds > 0 ? progress.Resources / progress.Elapsed.TotalSeconds : 0;
