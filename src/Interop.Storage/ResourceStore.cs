@@ -78,7 +78,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             if (current.VersionId != expected)
                 throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} is at version {current.VersionId}.");
         }
-        if (current is { IsDeleted: false, Json: { } currentJson } && HasSameContent(currentJson, resource))
+        if (current is { IsDeleted: false } && IsUnchanged(current, resource))
         {
             // Nothing would change: no new version, no history entry, no ledger entry. This is what
             // makes re-posted adapter extracts and re-run imports idempotent.
@@ -119,6 +119,21 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             if (!meta.EnumerateElements().Any()) copy.Meta = null;
         }
         return FhirSerialization.ToJson(copy);
+    }
+
+    /// <summary>
+    /// True when <paramref name="incoming"/> is the current version's content again: an update that
+    /// changes nothing keeps the version (no new version, no new lastUpdated), so replaying the same
+    /// data (imports, retries) is idempotent. Compared as the JSON that would be stored, with the
+    /// current version's meta.versionId and meta.lastUpdated.
+    /// </summary>
+    private static bool IsUnchanged(ResourceVersionRow current, Resource incoming)
+    {
+        if (current.Json is null) return false;
+        incoming.Meta ??= new Meta();
+        incoming.Meta.VersionId = current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        incoming.Meta.LastUpdated = Instants.FromStored(current.LastUpdated);
+        return string.Equals(FhirSerialization.ToJson(incoming), current.Json, StringComparison.Ordinal);
     }
 
     /// <summary>Delete inside an open transaction.</summary>

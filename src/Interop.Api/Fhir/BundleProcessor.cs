@@ -28,7 +28,17 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
         public bool Skip { get; set; }
     }
 
-    public async Task<BundleDocument> ProcessAsync(Bundle bundle, HttpContext http, CancellationToken ct)
+    /// <summary>Processes the body of a <c>POST /fhir</c> request.</summary>
+    public Task<BundleDocument> ProcessAsync(Bundle bundle, HttpContext http, CancellationToken ct) =>
+        ProcessAsync(bundle, TransactionContext.For(http), ct);
+
+    /// <summary>
+    /// Processes a transaction or batch for the caller described by <paramref name="caller"/> and the
+    /// scoped <see cref="AccessGuard"/>. A transaction joins a database transaction the caller already
+    /// opened with <see cref="ResourceStore.InTransactionAsync{T}"/> (the import verb commits several
+    /// bundles at once that way).
+    /// </summary>
+    public async Task<BundleDocument> ProcessAsync(Bundle bundle, TransactionContext caller, CancellationToken ct)
     {
         if (bundle.Type is not (Bundle.BundleType.Transaction or Bundle.BundleType.Batch))
             throw FhirException.BadRequest($"POST /fhir takes a Bundle of type transaction or batch, not '{bundle.Type}'.", expression: "Bundle.type");
@@ -37,9 +47,9 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
             throw FhirException.TooLarge($"The Bundle has {bundle.Entry.Count} entries; the limit is {limit} (Fhir:MaxBundleEntries).");
 
         var work = bundle.Entry.Select((e, i) => new Work(i, e)).ToList();
-        var baseUrl = FhirRoutes.BaseUrl(http);
-        var representation = http.Request.Headers["Prefer"].ToString().Contains("return=representation", StringComparison.OrdinalIgnoreCase);
-        var context = CrudHandlers.WriteContextFor(http);
+        var baseUrl = caller.BaseUrl;
+        var representation = caller.ReturnRepresentation;
+        var context = caller.Write;
 
         if (bundle.Type == Bundle.BundleType.Transaction)
         {

@@ -17,6 +17,7 @@ public static class FhirEndpoints
 
         fhir.MapPost("", TransactionHandlers.Process).Is(FhirInteraction.Transaction)
             .WithSummary("Transaction (all or nothing) or batch Bundle");
+        fhir.MapPost("/$import", Import.ImportOperation.Import).Is(FhirInteraction.Operation).WithSummary("Synchronous NDJSON import (application/fhir+ndjson): counts and per-line errors");
         fhir.MapGet("/$verify-ledger", Operations.LedgerOperations.Verify).Is(FhirInteraction.Operation)
             .WithSummary("Recompute the consent ledger's hash chain: valid, entries, head, firstInvalidSequence");
         fhir.MapPost("/{type}/$validate", Operations.ValidateOperation.Type).Is(FhirInteraction.Operation)

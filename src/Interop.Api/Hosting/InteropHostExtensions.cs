@@ -36,6 +36,9 @@ public static class InteropHostExtensions
             .Validate(o => o.FindProblems().Count == 0, "Validation settings name unknown resource types or modes (see Validation:ResourceTypes).")
             .ValidateOnStart();
         services.AddScoped<DemoDataSeeder>();
+        services.AddScoped<Import.ImportJournal>();
+        services.AddScoped<Import.ImportWriter>();
+        services.AddScoped<Import.BulkImporter>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<FhirExceptionHandler>();
