@@ -28,9 +28,10 @@ public static class ResultTable
     public static string ConsentRatios(IReadOnlyList<ScenarioResult> results)
     {
         var sb = new StringBuilder();
-        foreach (var on in results.Where(r => r.Consent == "on" && r.Requests > 0))
+        // A scenario whose every request failed (e.g. search before the engine exists) measured error paths, not consent.
+        foreach (var on in results.Where(r => r.Consent == "on" && r.Requests > r.Errors))
         {
-            var off = results.FirstOrDefault(r => r.Consent == "off" && r.Scenario == on.Scenario && r.Provider == on.Provider && r.Requests > 0);
+            var off = results.FirstOrDefault(r => r.Consent == "off" && r.Scenario == on.Scenario && r.Provider == on.Provider && r.Requests > r.Errors);
             if (off is null) continue;
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"{on.Scenario} ({on.Provider}): consent on {on.RequestsPerSecond:N0}/s, off {off.RequestsPerSecond:N0}/s, on/off = {on.RequestsPerSecond / off.RequestsPerSecond:P1}; p99 on {Ms(on.Millis(99))} ms, off {Ms(off.Millis(99))} ms");
