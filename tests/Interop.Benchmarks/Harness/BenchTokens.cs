@@ -1,0 +1,48 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Interop.Core.Access;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Interop.Benchmarks.Harness;
+
+/// <summary>
+/// HS256 tokens for the gateway the harness starts, signed with a key made for this run and passed
+/// to the gateway as Auth:SigningKey. Claims as the gateway's development token issuer writes them.
+/// </summary>
+public sealed class BenchTokens
+{
+    public const string Issuer = "https://interop.example/bench";
+    public const string Audience = "interop-bench";
+    public const string OperatorOrganization = "INTEROP";
+
+    /// <summary>The hospital trust (one of the synthetic organisations) whose clinician reads and searches.</summary>
+    public const string HospitalOrganization = "RBQ";
+
+    public string SigningKey { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The operator's own system token: may do everything and registers organisations.</summary>
+    public string Operator() => Create(OperatorOrganization, "system", "system/*.cruds");
+
+    /// <summary>A hospital clinician with the given SMART scopes, purpose of use treatment.</summary>
+    public string Clinician(string scope) => Create(HospitalOrganization, "clinician", scope);
+
+    private string Create(string org, string role, string scope)
+    {
+        var claims = new List<Claim>
+        {
+            new("sub", $"{role}@{org}"),
+            new("jti", Guid.NewGuid().ToString()),
+            new("org", org),
+            new("role", role),
+            new("scope", scope),
+            new("purpose_of_use", PurposeOfUse.Treatment),
+            new("name", $"Benchmark {role} ({org})"),
+        };
+        var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), SecurityAlgorithms.HmacSha256);
+        var now = DateTime.UtcNow;
+        var token = new JwtSecurityToken(Issuer, Audience, claims, now.AddSeconds(-5), now.AddHours(4), credentials);
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+}

@@ -1,0 +1,3 @@
+using Interop.Benchmarks.Harness;
+
+return await BenchmarkProgram.RunAsync(args);
