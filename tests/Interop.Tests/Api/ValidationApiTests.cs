@@ -35,6 +35,7 @@ public sealed class ValidationApiTests(StorageProvider provider) : ApiFixture(pr
             Name = "Odd",
             Identifier = [new Identifier(KnownSystems.OdsOrganisationCode, "ODD01")],
             Type = [new CodeableConcept(KnownSystems.OrganisationType, "spaceport")],
+            Meta = new Meta { Profile = ["https://interop.example/fhir/StructureDefinition/InteropOrganization"] },
         };
         var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"urn:uuid:{Guid.NewGuid()}", Resource = org, Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Organization" } });
