@@ -6,6 +6,8 @@ public static class AdapterEndpoints
     public static IEndpointRouteBuilder MapInteropAdapters(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/adapters").RequireAuthorization().WithTags("Adapters");
+        // Every push is audited like a FHIR interaction (architecture, "How a council pushes an assessment").
+        group.AddEndpointFilter<Audit.AuditFilter>().WithMetadata(new Fhir.FhirInteractionMetadata(Fhir.FhirInteraction.Transaction));
         group.MapPost("/hospital/hl7v2", AdapterHandlers.PostHl7v2)
             .WithSummary("HL7 v2 ADT/ORU message(s) in (x-application/hl7-v2+er7 or text/plain); the ACK(s) out.");
         group.MapPost("/gp/extract", AdapterHandlers.PostGpExtract)

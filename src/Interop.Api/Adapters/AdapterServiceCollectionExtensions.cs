@@ -26,6 +26,7 @@ public static class AdapterServiceCollectionExtensions
         services.AddScoped<DischargeNotificationOutbox>();
         services.AddScoped<Hl7v2MessageIngest>();
         services.AddSingleton<GpRecordRefresher>();
+        services.AddSingleton<Operations.IGpRecordRefresh, GpSummaryRefresh>();
 
         services.AddSingleton<MllpListenerService>();
         services.AddHostedService(sp => sp.GetRequiredService<MllpListenerService>());
