@@ -80,7 +80,8 @@ public sealed class ScaleOutTests
             {
                 // Read-modify-write with If-Match: an update based on a stale read must be refused, never applied.
                 var current = await (await client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{id}")).ReadAsync<Patient>();
-                current.Name[0].Given = [$"w{worker}a{attempt}"];
+                // Unique per gateway, worker and attempt: an update identical to the current content keeps its version.
+                current.Name[0].Given = [$"g{_clients.IndexOf(client)}w{worker}a{attempt}"];
                 var put = await client.SendAsync(HttpMethod.Put, $"/fhir/Patient/{id}", FhirHttp.JsonBody(current),
                     r => r.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{current.Meta.VersionId}\"", isWeak: true)));
                 if (put.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref successes);
@@ -137,7 +138,7 @@ public sealed class ScaleOutTests
         {
             for (var i = 0; i < consentsPerWorker; i++)
             {
-                var response = await client.SendAsync(HttpMethod.Post, "/fhir/Consent", FhirHttp.JsonBody(Consent($"scale-{Guid.NewGuid():N}")));
+                var response = await client.SendAsync(HttpMethod.Post, "/fhir/Consent", FhirHttp.JsonBody(ConsentBuilder.Dissent($"scale-{Guid.NewGuid():N}")));
                 if (response.StatusCode == HttpStatusCode.Created) Interlocked.Increment(ref created);
                 else
                 {
