@@ -70,26 +70,12 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
                 return 0;
             }, CancellationToken.None);
             foreach (var p in batch) p.Done.TrySetResult();
-            AuditMetrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
+            Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(batch.Count, Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Audit commit of {Count} event(s) failed; their requests fail without releasing data", batch.Count);
             foreach (var p in batch) p.Done.TrySetException(ex);
         }
-    }
-}
-
-/// <summary>Audit commit figures for telemetry (a Meter named Interop.Audit).</summary>
-public static class AuditMetrics
-{
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new("Interop.Audit");
-    private static readonly System.Diagnostics.Metrics.Histogram<double> Latency = Meter.CreateHistogram<double>("interop.audit.commit.duration", "ms", "Time to commit one audit batch");
-    private static readonly System.Diagnostics.Metrics.Histogram<int> BatchSize = Meter.CreateHistogram<int>("interop.audit.commit.size", "{event}", "Audit events per commit");
-
-    public static void Committed(int count, TimeSpan elapsed)
-    {
-        Latency.Record(elapsed.TotalMilliseconds);
-        BatchSize.Record(count);
     }
 }

@@ -32,6 +32,8 @@ public sealed class FhirExceptionHandler(ILogger<FhirExceptionHandler> logger, I
 
         outcome.Id = Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
         await AuditRefusalAsync(httpContext, status, outcome);
+        if (status is >= 400 and < 500)
+            Interop.Core.Telemetry.InteropMetrics.RecordClientError(status, outcome.Issue.FirstOrDefault()?.Details?.Coding.FirstOrDefault()?.Code);
         var response = FhirResponse.Of(outcome, status);
         foreach (var (k, v) in headers) response.Headers[k] = v;
         try
