@@ -44,6 +44,8 @@ public static class FhirEndpoints
             .WithSummary("Everything in the patient compartment the caller may see, paged (_since, _type, _count)");
         fhir.MapGet("/Patient/$everything", Operations.PatientOperations.EverythingForType).Is(FhirInteraction.Operation)
             .WithSummary("$everything for ?patient=id or the patient token's own record");
+        fhir.MapPost("/AuditEvent/{id}/$mark-reviewed", Operations.BreakGlassReview.MarkReviewed).Is(FhirInteraction.Operation)
+            .WithSummary("Privacy officer: mark a break-glass access as reviewed");
         fhir.MapPost("/{type}", CrudHandlers.Create).Is(FhirInteraction.Create)
             .WithSummary("Create a resource (server-assigned id); If-None-Exist makes it conditional");
         fhir.MapPut("/{type}", CrudHandlers.ConditionalUpdate).Is(FhirInteraction.Update)

@@ -18,6 +18,7 @@ public static class CommandLine
     private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.OrdinalIgnoreCase)
     {
         ["migrate"] = MigrateAsync,
+        ["rebuild-consent"] = RebuildConsentAsync,
         ["--migrate-only"] = MigrateAsync,
         ["token"] = TokenAsync,
         ["generate"] = GenerateAsync,
@@ -31,6 +32,25 @@ public static class CommandLine
     public static Task<int> RunAsync(string[] args) => Verbs[args[0]](args);
 
     /// <summary>Applies migrations and exits: the job that runs before replicas start with migrations off.</summary>
+    /// <summary>Rebuilds the effective-consent rules from the ledger alone, after verifying the chain.</summary>
+    private static async Task<int> RebuildConsentAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args.Skip(1).ToArray());
+        builder.Services.AddInteropStorage(builder.Configuration);
+        await using var app = builder.Build();
+        await using var scope = app.Services.CreateAsyncScope();
+        var ledger = scope.ServiceProvider.GetRequiredService<Interop.Storage.Consent.ConsentLedger>();
+        var verification = await ledger.VerifyAsync(CancellationToken.None);
+        if (!verification.Valid)
+        {
+            await Console.Error.WriteLineAsync($"The consent ledger is not valid at entry {verification.FirstInvalidSequence}: {verification.Problem}. Rules were not rebuilt.");
+            return 1;
+        }
+        var rules = await ledger.RebuildRulesAsync(CancellationToken.None);
+        Console.WriteLine($"Rebuilt {rules} consent rule(s) from {verification.Entries} ledger entries (head {verification.Head}).");
+        return 0;
+    }
+
     private static async Task<int> MigrateAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args.Skip(1).ToArray());
@@ -191,6 +211,7 @@ public static class CommandLine
             Interop gateway. With no verb, starts the server.
 
               migrate | --migrate-only   apply database migrations and exit
+              rebuild-consent            verify the consent ledger and rebuild the effective rules from it
               token --org ODS --role ROLE --scope "SCOPES" [--patient ID] [--purpose P]
                                          print a development token signed with Auth:SigningKey
               generate --patients N --seed S --out DIR [--resources-per-patient R]

@@ -15,9 +15,23 @@ public sealed class StartupTasks(IServiceScopeFactory scopes, IHostEnvironment e
         var storage = scope.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value;
         if (storage.MigrateOnStartup)
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        await CheckConsentRulesAsync(scope.ServiceProvider, cancellationToken);
         if (environment.IsDevelopment() && configuration.GetValue("Demo:SeedOnEmptyDatabase", false))
             await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedIfEmptyAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The effective-consent rules must be exactly what the ledger implies (architecture decision 5);
+    /// if they are not (a restore, a manual edit), they are rebuilt from the ledger before serving.
+    /// </summary>
+    public static async Task CheckConsentRulesAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var ledger = services.GetRequiredService<Interop.Storage.Consent.ConsentLedger>();
+        if (await ledger.RulesMatchLedgerAsync(ct)) return;
+        var rules = await ledger.RebuildRulesAsync(ct);
+        services.GetRequiredService<ILogger<StartupTasks>>()
+            .LogWarning("Consent rules did not match the ledger; rebuilt {Count} rule(s) from it", rules);
+    }
 }

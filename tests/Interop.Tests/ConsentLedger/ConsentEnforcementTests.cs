@@ -96,6 +96,45 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
     }
 
     [Test]
+    public async Task A_privacy_officer_lists_pending_break_glass_and_marks_one_reviewed()
+    {
+        var (patient, obs) = await GpRecordAsync();
+        await RecordConsentAsync(ConsentBuilder.Dissent(patient));
+        using var btg = ClientFor(Hospital, "clinician", "user/*.rs", purpose: "BTG");
+        await btg.SendAsync(HttpMethod.Get, $"/fhir/Observation/{obs}", configure: r => r.Headers.Add("X-Break-Glass-Reason", "Anaphylaxis"));
+
+        using var officer = ClientFor(Hospital, "privacy-officer", "user/*.rs");
+        var pending = await (await officer.SendAsync(HttpMethod.Get,
+            $"/fhir/AuditEvent?_tag=https://interop.example/CodeSystem/break-glass-review|pending&patient={patient}")).ReadAsync<Bundle>();
+        var audit = pending.Entry.Select(e => e.Resource).OfType<AuditEvent>().Single();
+
+        Assert.That((await _hospital.SendAsync(HttpMethod.Post, $"/fhir/AuditEvent/{audit.Id}/$mark-reviewed")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        var reviewed = await officer.SendAsync(HttpMethod.Post, $"/fhir/AuditEvent/{audit.Id}/$mark-reviewed");
+        Assert.That(reviewed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await reviewed.Content.ReadAsStringAsync());
+        Assert.That((await reviewed.ReadAsync<AuditEvent>()).Meta.Tag.Select(t => t.Code), Does.Contain("reviewed").And.Not.Contain("pending"));
+        var still = await (await officer.SendAsync(HttpMethod.Get,
+            $"/fhir/AuditEvent?_tag=https://interop.example/CodeSystem/break-glass-review|pending&patient={patient}")).ReadAsync<Bundle>();
+        Assert.That(still.Entry.Select(e => e.Resource).OfType<AuditEvent>(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Start_up_check_rebuilds_rules_that_disagree_with_the_ledger()
+    {
+        var (patient, obs) = await GpRecordAsync();
+        await RecordConsentAsync(ConsentBuilder.Dissent(patient));
+        using (var scope = Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+            db.ConsentRules.RemoveRange(db.ConsentRules.Where(r => r.PatientId == patient));
+            db.SaveChanges();
+        }
+        Assert.That((await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Observation/{obs}")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "rules lost");
+        using (var scope = Factory.Services.CreateScope())
+            await Interop.Api.Hosting.StartupTasks.CheckConsentRulesAsync(scope.ServiceProvider, CancellationToken.None);
+        Assert.That((await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Observation/{obs}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "rebuilt from the ledger");
+    }
+
+    [Test]
     public async Task Organisation_specific_deny_withholds_as_not_found_from_that_organisation_only()
     {
         var (patient, obs) = await GpRecordAsync();
