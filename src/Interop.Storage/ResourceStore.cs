@@ -99,29 +99,6 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     }
 
     /// <summary>
-    /// True when <paramref name="incoming"/> says exactly what the stored version says. Only the
-    /// server-managed <c>meta.versionId</c> and <c>meta.lastUpdated</c> are ignored: a change of
-    /// security labels, tags or profiles is a change (labels decide what consent withholds).
-    /// </summary>
-    public static bool HasSameContent(string storedJson, Resource incoming)
-    {
-        var stored = FhirSerialization.ParseStored(storedJson);
-        return stored.TypeName == incoming.TypeName && WithoutServerMeta(stored) == WithoutServerMeta(incoming);
-    }
-
-    private static string WithoutServerMeta(Resource resource)
-    {
-        var copy = (Resource)resource.DeepCopy();
-        if (copy.Meta is { } meta)
-        {
-            meta.VersionId = null;
-            meta.LastUpdated = null;
-            if (!meta.EnumerateElements().Any()) copy.Meta = null;
-        }
-        return FhirSerialization.ToJson(copy);
-    }
-
-    /// <summary>
     /// True when <paramref name="incoming"/> is the current version's content again: an update that
     /// changes nothing keeps the version (no new version, no new lastUpdated), so replaying the same
     /// data (imports, retries) is idempotent. Compared as the JSON that would be stored, with the

@@ -55,10 +55,6 @@ public static class AuditEventBuilder
                 Type = [new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server")],
             },
         };
-        if (http.Request.Path.StartsWithSegments("/fhir") && interaction is FhirInteraction.SearchType or FhirInteraction.SearchSystem)
-        {
-            e.Type = new Coding(KnownAudit.EventType, "rest", "RESTful Operation");
-        }
 
         // The user (requestor), BALP: type IRCP, with role, name, token id and purpose of use.
         var user = new AuditEvent.AgentComponent

@@ -288,8 +288,10 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
             switch (w.Method)
             {
                 case Bundle.HTTPVerb.POST when w.Skip:
+                    // The existing match is named, but its content goes back only when consent lets the caller read it.
                     stored = await store.ReadAsync(w.Type, w.Id!, ct);
-                    w.Response = Written(stored!, "200 OK", baseUrl, representation);
+                    var readable = representation && guard.Allows(w.Type, 'r') && await store.ReadAsync(w.Type, w.Id!, ct, guard.ReadAccessFor(w.Type, 'r')) is not null;
+                    w.Response = Written(stored!, "200 OK", baseUrl, readable);
                     break;
                 case Bundle.HTTPVerb.POST:
                     stored = await store.StageCreateAsync(w.Entry.Resource!, context, ct, w.Id);

@@ -37,7 +37,11 @@ public static class CrudHandlers
         }, ct);
         if (created is not null)
             return FhirResponse.ForWrite(http.Request, created, 201, FhirRoutes.BaseUrl(http), $"Created {created.ResourceType}/{created.ResourceId}.");
-        return FhirResponse.ForWrite(http.Request, existing!, 200, FhirRoutes.BaseUrl(http), $"{type}/{existing!.ResourceId} already matches If-None-Exist; nothing was created.");
+        // The match is returned only when the caller may read it: a conditional create is not a way around consent.
+        var visible = guard.Allows(type, 'r') ? await store.ReadAsync(type, existing!.ResourceId, ct, guard.ReadAccessFor(type, 'r')) : null;
+        if (visible is null)
+            return FhirResponse.Of(Outcomes.Information($"A {type} already matches If-None-Exist; nothing was created."), 200);
+        return FhirResponse.ForWrite(http.Request, visible, 200, FhirRoutes.BaseUrl(http), $"{type}/{visible.ResourceId} already matches If-None-Exist; nothing was created.");
     }
 
     /// <summary>Conditional update <c>PUT /fhir/{type}?criteria</c> (http.html#cond-update).</summary>

@@ -30,7 +30,10 @@ public sealed class StartupTasks(IServiceScopeFactory scopes, IHostEnvironment e
     {
         var ledger = services.GetRequiredService<Interop.Storage.Consent.ConsentLedger>();
         if (await ledger.RulesMatchLedgerAsync(ct)) return;
-        var rules = await ledger.RebuildRulesAsync(ct);
+        // Under the write lock, checked again: instances starting together must not both rebuild.
+        var rules = await services.GetRequiredService<ResourceStore>().InTransactionAsync(async () =>
+            await ledger.RulesMatchLedgerAsync(ct) ? -1 : await ledger.RebuildRulesAsync(ct), ct);
+        if (rules < 0) return;
         services.GetRequiredService<ILogger<StartupTasks>>()
             .LogWarning("Consent rules did not match the ledger; rebuilt {Count} rule(s) from it", rules);
     }

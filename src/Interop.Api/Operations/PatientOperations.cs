@@ -26,7 +26,7 @@ public static class PatientOperations
         return await SummaryAsync(id, http, store, guard, audit, refresher, ct);
     }
 
-    public static async Task<IResult> SummaryByIdentifier(HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, AuditScope audit, [Microsoft.AspNetCore.Mvc.FromServices] IGpRecordRefresh? refresher, CancellationToken ct)
+    public static async Task<IResult> SummaryByIdentifier(HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, AuditScope audit, [Microsoft.AspNetCore.Mvc.FromServices] IGpRecordRefresh? refresher, CancellationToken ct)
     {
         var identifier = http.Request.Query["identifier"].ToString();
         if (HttpMethods.IsPost(http.Request.Method) && (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0))
@@ -42,12 +42,12 @@ public static class PatientOperations
         }
         if (string.IsNullOrWhiteSpace(identifier))
             throw FhirException.BadRequest("Patient/$summary needs identifier=https://fhir.nhs.uk/Id/nhs-number|NNNNNNNNNN (or use Patient/{id}/$summary).", FhirErrorCode.InvalidParameter, "identifier");
-        var id = await ResolveByIdentifierAsync(store, identifier, ct);
+        var id = await ResolveByIdentifierAsync(resolver, identifier, ct);
         return await SummaryAsync(id, http, store, guard, audit, refresher, ct);
     }
 
     /// <summary>Finds the one Patient with an identifier <c>system|value</c>; an NHS number is checked first (400 when invalid).</summary>
-    public static async Task<string> ResolveByIdentifierAsync(ResourceStore store, string identifier, CancellationToken ct)
+    public static async Task<string> ResolveByIdentifierAsync(ConditionalResolver resolver, string identifier, CancellationToken ct)
     {
         var bar = identifier.IndexOf('|');
         var system = bar < 0 ? null : identifier[..bar];
@@ -58,10 +58,7 @@ public static class PatientOperations
                 throw FhirException.BadRequest(NhsNumber.Explain(value), FhirErrorCode.InvalidNhsNumber, "identifier");
         }
         var normalised = system == KnownSystems.NhsNumber ? NhsNumber.Normalise(value) : value;
-        var ids = await store.Db.TokenIndex.AsNoTracking()
-            .Where(t => t.ResourceType == "Patient" && t.ParamName == "identifier" && t.Code == normalised && (system == null || t.System == system))
-            .Join(store.Db.Resources.Where(r => r.IsCurrent && !r.IsDeleted), t => t.ResourceRowId, r => r.Id, (t, r) => r.ResourceId)
-            .Distinct().Take(2).ToListAsync(ct);
+        var ids = await resolver.FindAsync("Patient", $"identifier={Uri.EscapeDataString(system is null ? "" : system + "|")}{Uri.EscapeDataString(normalised ?? "")}", ct);
         if (ids.Count == 0)
             throw new FhirException(404, Outcomes.Single(OperationOutcome.IssueType.NotFound, $"No patient has the identifier {identifier}.", FhirErrorCode.PatientNotFound));
         if (ids.Count > 1)
@@ -91,9 +88,8 @@ public static class PatientOperations
     {
         string? staleness = null;
         if (refresher is not null) staleness = await refresher.RefreshAsync(id, ct);
-        var (patientRow, _) = await OpenRecordAsync(id, store, guard, audit, ct);
+        var (patientRow, access) = await OpenRecordAsync(id, store, guard, audit, ct);
         var types = SummarySection.AllTypes.Where(t => guard.Allows(t, 'r')).ToArray();
-        var access = guard.ReadAccessFor("Patient", 'r');
 
         var visible = await store.Visible(access)
             .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType) && r.Compartments.Any(c => c.PatientId == id))
@@ -103,15 +99,15 @@ public static class PatientOperations
 
         var baseUrl = FhirRoutes.BaseUrl(http);
         var patient = (Patient)FhirSerialization.ParseStored(patientRow.Json!);
-        var resources = visible.Select(r => (FhirSerialization.ParseStored(r.Json!), $"{baseUrl}/{r.ResourceType}/{r.ResourceId}")).ToList();
-        var rowIds = visible.ToDictionary(r => $"{baseUrl}/{r.ResourceType}/{r.ResourceId}", r => r.Id);
+        var rows = visible.ToDictionary(r => $"{baseUrl}/{r.ResourceType}/{r.ResourceId}");
+        var resources = rows.Select(r => (FhirSerialization.ParseStored(r.Value.Json!), r.Key)).ToList();
         var composition = SummaryComposer.Compose(new SummaryComposer.Input(patient, $"{baseUrl}/Patient/{id}", resources, withheldSections, DateTimeOffset.UtcNow, staleness), out var ordered);
 
         var document = new BundleDocument { Type = Bundle.BundleType.Document, Identifier = new Identifier("urn:ietf:rfc:3986", $"urn:uuid:{Guid.NewGuid()}") };
         document.Entries.Add(new BundleEntry { FullUrl = $"urn:uuid:{composition.Id}", Resource = composition });
         document.Entries.Add(new BundleEntry { FullUrl = $"{baseUrl}/Patient/{id}", Json = patientRow.Json, RowId = patientRow.RowId });
-        foreach (var (resource, fullUrl) in ordered)
-            document.Entries.Add(new BundleEntry { FullUrl = fullUrl, Json = visible.First(v => rowIds[fullUrl] == v.Id).Json, RowId = rowIds[fullUrl] });
+        foreach (var (_, fullUrl) in ordered)
+            document.Entries.Add(new BundleEntry { FullUrl = fullUrl, Json = rows[fullUrl].Json, RowId = rows[fullUrl].Id });
         var warnings = new OperationOutcome();
         if (withheldSections.Count > 0)
             warnings.Issue.Add(Outcomes.Issue(OperationOutcome.IssueType.Suppressed,
@@ -156,7 +152,7 @@ public static class PatientOperations
 
     private static async Task<IResult> EverythingAsync(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, FhirOptions options, CancellationToken ct)
     {
-        await OpenRecordAsync(id, store, guard, audit, ct);
+        var (_, access) = await OpenRecordAsync(id, store, guard, audit, ct);
         var request = http.Request;
         var count = FhirRoutes.PageSize(request, options);
         var typeFilter = request.Query["_type"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -175,7 +171,6 @@ public static class PatientOperations
         if (page.Length > 0 && !long.TryParse(page, out after))
             throw FhirException.BadRequest($"_page '{page}' is not a cursor this server issued.", expression: "_page");
 
-        var access = guard.ReadAccessFor("Patient", 'r');
         IQueryable<Storage.Entities.ResourceVersionRow> Compartment(IQueryable<Storage.Entities.ResourceVersionRow> q)
         {
             q = q.Where(r => r.IsCurrent && !r.IsDeleted && allowed.Contains(r.ResourceType) && r.Compartments.Any(c => c.PatientId == id));

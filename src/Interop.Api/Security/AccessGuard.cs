@@ -27,33 +27,28 @@ public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable
     {
         if (!context.IsAuthenticated)
             throw new FhirException(401, Outcomes.Single(Hl7.Fhir.Model.OperationOutcome.IssueType.Login, "No bearer token was sent.", FhirErrorCode.Unauthenticated));
+        if (Refusal(resourceType, permission) is { } reason)
+            throw FhirException.Forbidden(reason, FhirErrorCode.InsufficientScope);
+    }
+
+    /// <summary>Why the caller may not do <paramref name="permission"/> on <paramref name="resourceType"/>, or null when it may.</summary>
+    private string? Refusal(string resourceType, char permission)
+    {
         if (!context.Scopes.Allows(resourceType, permission))
-            throw FhirException.Forbidden(
-                $"The token's scopes do not allow '{permission}' on {resourceType}; it needs {SmartScopeSet.Needed(context.ScopeContext, resourceType, permission)} (or a wildcard).",
-                FhirErrorCode.InsufficientScope);
+            return $"The token's scopes do not allow '{permission}' on {resourceType}; it needs {SmartScopeSet.Needed(context.ScopeContext, resourceType, permission)} (or a wildcard).";
         if (!roles.Value.Allows(context.Role, resourceType))
-            throw FhirException.Forbidden($"Role '{context.Role}' may not access {resourceType} resources.", FhirErrorCode.InsufficientScope);
+            return $"Role '{context.Role}' may not access {resourceType} resources.";
         if (resourceType == "Organization" && permission is 'c' or 'u' or 'd' && !context.IsAdministrator)
-            throw FhirException.Forbidden("Only the operator's system tokens (Auth:AdminOrganization) register or change participating Organizations.", FhirErrorCode.InsufficientScope);
+            return "Only the operator's system tokens (Auth:AdminOrganization) register or change participating Organizations.";
         if (resourceType == "AuditEvent" && permission is 'c' or 'u' or 'd')
-            throw FhirException.Forbidden("AuditEvent is written by the gateway only; clients may read and search it.", FhirErrorCode.InsufficientScope);
+            return "AuditEvent is written by the gateway only; clients may read and search it.";
         if (resourceType == "AuditEvent" && context.Role is not (KnownRoles.PrivacyOfficer or KnownRoles.Patient or KnownRoles.System))
-            throw FhirException.Forbidden("The access log is for privacy officers and, for their own record, patients.", FhirErrorCode.InsufficientScope);
+            return "The access log is for privacy officers and, for their own record, patients.";
+        return null;
     }
 
     /// <summary>Whether <see cref="Require"/> would pass, for operations that leave out what the caller may not see.</summary>
-    public bool Allows(string resourceType, char permission)
-    {
-        try
-        {
-            Require(resourceType, permission);
-            return true;
-        }
-        catch (FhirException)
-        {
-            return false;
-        }
-    }
+    public bool Allows(string resourceType, char permission) => context.IsAuthenticated && Refusal(resourceType, permission) is null;
 
     /// <summary>System-wide interactions (system history or search without _type) need a wildcard scope.</summary>
     public void RequireAllTypes(char permission) => Require("*", permission);

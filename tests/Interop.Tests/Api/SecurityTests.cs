@@ -187,6 +187,28 @@ public sealed class SecurityTests(StorageProvider provider) : ApiFixture(provide
     }
 
     [Test]
+    public async Task Patient_token_cannot_reach_another_patient_through_includes_chains_or_has()
+    {
+        using var patient = ClientFor("RBQ", "patient", "patient/*.rs", patient: _patientA);
+        foreach (var url in new[]
+        {
+            "/fhir/Observation?_include=Observation:subject&_count=100",
+            "/fhir/Patient?_revinclude=Observation:subject&_count=100",
+            "/fhir/Observation?subject:Patient.name=Beta",
+            "/fhir/Patient?_has:Observation:subject:_id=" + _observationB,
+            "/fhir/Observation?_id=" + _observationB,
+        })
+        {
+            var response = await patient.SendAsync(HttpMethod.Get, url);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"{url}: {await response.Content.ReadAsStringAsync()}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.That(body, Does.Not.Contain(_patientB).And.Not.Contain(_observationB), url); // the self link may echo the query text, never another patient's ids
+        }
+        var own = await (await patient.SendAsync(HttpMethod.Get, "/fhir/Observation?_include=Observation:subject")).ReadAsync<Bundle>();
+        Assert.That(own.Entry.Select(e => e.Resource?.Id), Does.Contain(_observationA).And.Contain(_patientA));
+    }
+
+    [Test]
     public async Task Patient_token_cannot_write_into_another_record()
     {
         using var patient = ClientFor("RBQ", "patient", "patient/*.cruds", patient: _patientA);

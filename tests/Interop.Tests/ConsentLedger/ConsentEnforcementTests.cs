@@ -135,6 +135,29 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
     }
 
     [Test]
+    public async Task A_conditional_create_that_matches_a_withheld_item_does_not_return_it()
+    {
+        var (_, obs) = await GpRecordAsync(new Coding(KnownSystems.V3ActCode, "PSY"));
+        var marker = Guid.NewGuid().ToString("N");
+        var patch = await Client.SendAsync(HttpMethod.Patch, $"/fhir/Observation/{obs}",
+            new StringContent($"[{{\"op\":\"add\",\"path\":\"/identifier\",\"value\":[{{\"system\":\"urn:test:obs\",\"value\":\"{marker}\"}}]}}]", System.Text.Encoding.UTF8, "application/json-patch+json"));
+        Assert.That(patch.StatusCode, Is.EqualTo(HttpStatusCode.OK), await patch.Content.ReadAsStringAsync());
+
+        var attempt = Builders.Observation("x");
+        attempt.Identifier.Add(new Identifier("urn:test:obs", marker));
+        var response = await _hospital.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(attempt), r => r.Headers.Add("If-None-Exist", $"identifier=urn:test:obs|{marker}"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(body, Does.Not.Contain("7.8").And.Not.Contain(obs), "the withheld match's content and id stay out");
+
+        var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"urn:uuid:{Guid.NewGuid()}", Resource = attempt,
+            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Observation", IfNoneExist = $"identifier=urn:test:obs|{marker}" } });
+        var tx = await _hospital.SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(bundle), r => r.Headers.Add("Prefer", "return=representation"));
+        Assert.That(await tx.Content.ReadAsStringAsync(), Does.Not.Contain("7.8"));
+    }
+
+    [Test]
     public async Task Organisation_specific_deny_withholds_as_not_found_from_that_organisation_only()
     {
         var (patient, obs) = await GpRecordAsync();
