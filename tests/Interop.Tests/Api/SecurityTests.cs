@@ -201,8 +201,11 @@ public sealed class SecurityTests(StorageProvider provider) : ApiFixture(provide
         {
             var response = await patient.SendAsync(HttpMethod.Get, url);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"{url}: {await response.Content.ReadAsStringAsync()}");
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.That(body, Does.Not.Contain(_patientB).And.Not.Contain(_observationB), url); // the self link may echo the query text, never another patient's ids
+            // The self link echoes the query; what is released is the entries (and any total).
+            var bundle = await response.ReadAsync<Bundle>();
+            var released = string.Join("\n", bundle.Entry.Where(e => e.Resource is not null).Select(e => Interop.Core.Fhir.FhirSerialization.ToJson(e.Resource)));
+            Assert.That(released, Does.Not.Contain(_patientB).And.Not.Contain(_observationB).And.Not.Contain("Beta"), url);
+            Assert.That(bundle.Entry.Select(e => e.Resource?.Id), Does.Not.Contain(_patientB).And.Not.Contain(_observationB), url);
         }
         var own = await (await patient.SendAsync(HttpMethod.Get, "/fhir/Observation?_include=Observation:subject")).ReadAsync<Bundle>();
         Assert.That(own.Entry.Select(e => e.Resource?.Id), Does.Contain(_observationA).And.Contain(_patientA));
