@@ -54,6 +54,9 @@ public sealed class GatewayProcess : IAsyncDisposable
         env["Consent__Enforce"] = enforceConsent ? "true" : "false";
         env["Demo__SeedOnEmptyDatabase"] = "false";
         env["Adapters__Hospital__MllpPort"] = mllpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["Adapters__Hospital__MllpAddress"] = "127.0.0.1";
+        // The hospital trust the generated organisations register; MLLP messages act as it.
+        env["Adapters__Hospital__MllpOrganization"] = "RBQ";
         // Request logging at Information would measure the console, not the gateway.
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
