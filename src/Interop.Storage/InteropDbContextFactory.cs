@@ -25,6 +25,7 @@ public sealed class InteropDbContextFactory(IOptions<StorageOptions> options, IS
             {
                 var b = new DbContextOptionsBuilder<PostgreSqlInteropDbContext>();
                 StorageServiceCollectionExtensions.ConfigurePostgreSql(b, o.ConnectionString);
+                UseHostLogging(b, services);
                 var pool = new PooledDbContextFactory<PostgreSqlInteropDbContext>(b.Options, o.PoolSize);
                 return pool.CreateDbContext;
             }
@@ -32,6 +33,7 @@ public sealed class InteropDbContextFactory(IOptions<StorageOptions> options, IS
             {
                 var b = new DbContextOptionsBuilder<SqlServerInteropDbContext>();
                 StorageServiceCollectionExtensions.ConfigureSqlServer(b, o.ConnectionString);
+                UseHostLogging(b, services);
                 var pool = new PooledDbContextFactory<SqlServerInteropDbContext>(b.Options, o.PoolSize);
                 return pool.CreateDbContext;
             }
@@ -39,9 +41,17 @@ public sealed class InteropDbContextFactory(IOptions<StorageOptions> options, IS
             {
                 var b = new DbContextOptionsBuilder<SqliteInteropDbContext>();
                 StorageServiceCollectionExtensions.ConfigureSqlite(b, o.ConnectionString);
+                UseHostLogging(b, services);
                 var pool = new PooledDbContextFactory<SqliteInteropDbContext>(b.Options, o.PoolSize);
                 return pool.CreateDbContext;
             }
         }
+    }
+
+    /// <summary>EF Core's own log (warnings, and SQL when its category is turned up) goes to the host's loggers.</summary>
+    private static void UseHostLogging(DbContextOptionsBuilder b, IServiceProvider services)
+    {
+        if (services.GetService(typeof(Microsoft.Extensions.Logging.ILoggerFactory)) is Microsoft.Extensions.Logging.ILoggerFactory loggers)
+            b.UseLoggerFactory(loggers);
     }
 }

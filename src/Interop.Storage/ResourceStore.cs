@@ -56,10 +56,30 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         resource.Id = assignedId ?? NewId();
         RequireValidConsent(resource);
         var row = NewVersion(resource, 1, "POST", context);
-        db.Resources.Add(row);
+        Stage(row);
         await SaveAsync(ct);
         await RecordConsentAsync(resource, row, "create", ct);
         return ToStored(row);
+    }
+
+    /// <summary>
+    /// Creates many resources with server-assigned ids in one save inside an open transaction: the
+    /// audit group commit stores a whole batch of AuditEvents this way, one round of inserts
+    /// instead of one per event.
+    /// </summary>
+    public async Task StageCreateManyAsync(IReadOnlyList<Resource> resources, WriteContext context, CancellationToken ct)
+    {
+        var rows = new List<ResourceVersionRow>(resources.Count);
+        foreach (var resource in resources)
+        {
+            resource.Id = NewId();
+            RequireValidConsent(resource);
+            var row = NewVersion(resource, 1, "POST", context);
+            Stage(row);
+            rows.Add(row);
+        }
+        await SaveAsync(ct);
+        for (var i = 0; i < resources.Count; i++) await RecordConsentAsync(resources[i], rows[i], "create", ct);
     }
 
     /// <summary>Update inside an open transaction.</summary>
@@ -92,7 +112,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             await ClearIndexAsync(current.Id, ct);
         }
         var row = NewVersion(resource, next, method, context);
-        db.Resources.Add(row);
+        Stage(row);
         await SaveAsync(ct);
         await RecordConsentAsync(resource, row, created ? "create" : "update", ct);
         return (ToStored(row), created);
@@ -142,7 +162,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             .Select(c => new CompartmentRow { PatientId = c.PatientId }).ToListAsync(ct));
         row.SecurityLabels.AddRange(await db.SecurityLabels.AsNoTracking().Where(c => c.ResourceRowId == current.Id)
             .Select(c => new SecurityLabelRow { System = c.System, Code = c.Code }).ToListAsync(ct));
-        db.Resources.Add(row);
+        Stage(row);
         await SaveAsync(ct);
         if (type == "Consent" && current.Json is not null)
         {
@@ -184,9 +204,12 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
 
     /// <summary>
     /// Runs <paramref name="work"/> in one database transaction (joining an open one), taking the
-    /// write lock that serialises conditional operations across requests and instances.
+    /// write lock that serialises conditional operations across requests and instances. With
+    /// <paramref name="exclusive"/> false the database-side lock is not taken, for writes that only
+    /// insert rows under fresh server-assigned ids and so cannot race (the audit group commit);
+    /// SQLite still passes the in-process gate, as it allows one writer at a time anyway.
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    public async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken ct, bool exclusive = true)
     {
         if (db.Database.CurrentTransaction is not null) return await work();
         var strategy = db.Database.CreateExecutionStrategy();
@@ -196,7 +219,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             await using var tx = await BeginAsync(ct);
             try
             {
-                await gate.AcquireInTransactionAsync(ct);
+                if (exclusive) await gate.AcquireInTransactionAsync(ct);
                 var result = await work();
                 await tx.CommitAsync(ct);
                 return result;
@@ -282,9 +305,29 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     /// </summary>
     private async Task SaveAsync(CancellationToken ct)
     {
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            if (_staged.Count > 0) await DerivedRowWriter.InsertAsync(db, _staged, ct);
+        }
+        finally
+        {
+            _staged.Clear();
+            db.ChangeTracker.Clear();
+        }
     }
+
+    /// <summary>
+    /// Adds a new version for the next save; its derived rows (compartments, labels, index rows) are
+    /// held back and inserted in bulk by <see cref="DerivedRowWriter"/> once the version has its key.
+    /// </summary>
+    private void Stage(ResourceVersionRow row)
+    {
+        _staged.Add(DerivedRows.Detach(row));
+        db.Resources.Add(row);
+    }
+
+    private readonly List<DerivedRows> _staged = [];
 
     private DateTimeOffset Now() => Instants.TruncateToMilliseconds(time.GetUtcNow());
 

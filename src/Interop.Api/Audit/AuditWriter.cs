@@ -64,11 +64,13 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
         {
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
+            var events = batch.ConvertAll(p => (Resource)p.Event);
+            // Fresh ids only: no conditional logic to serialise, so other instances' writes need not wait.
             await store.InTransactionAsync(async () =>
             {
-                foreach (var p in batch) await store.StageCreateAsync(p.Event, WriteContext.System, CancellationToken.None);
+                await store.StageCreateManyAsync(events, WriteContext.System, CancellationToken.None);
                 return 0;
-            }, CancellationToken.None);
+            }, CancellationToken.None, exclusive: false);
             foreach (var p in batch) p.Done.TrySetResult();
             Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(batch.Count, Stopwatch.GetElapsedTime(started));
         }

@@ -91,8 +91,8 @@ public static class PatientOperations
         var (patientRow, access) = await OpenRecordAsync(id, store, guard, audit, ct);
         var types = SummarySection.AllTypes.Where(t => guard.Allows(t, 'r')).ToArray();
 
-        var visible = await store.Visible(access)
-            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType) && r.Compartments.Any(c => c.PatientId == id))
+        var visible = await store.Visible(access).InPatientCompartment(store.Db, id)
+            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType))
             .OrderBy(r => r.Id).Select(r => new { r.Id, r.ResourceType, r.ResourceId, r.Json }).ToListAsync(ct);
         var withheldTypes = await WithheldTypesAsync(store, access, id, types, ct);
         var withheldSections = SummarySection.All.Where(s => s.ResourceTypes.Any(withheldTypes.Contains)).Select(s => s.Title).ToHashSet();
@@ -124,11 +124,11 @@ public static class PatientOperations
     private static async Task<HashSet<string>> WithheldTypesAsync(ResourceStore store, ReadAccess access, string patientId, string[] types, CancellationToken ct)
     {
         if (access.Consent is null) return [];
-        var all = await store.Db.Resources.AsNoTracking()
-            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType) && r.Compartments.Any(c => c.PatientId == patientId))
+        var all = await store.Db.Resources.AsNoTracking().InPatientCompartment(store.Db, patientId)
+            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType))
             .GroupBy(r => r.ResourceType).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var seen = await store.Visible(access)
-            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType) && r.Compartments.Any(c => c.PatientId == patientId))
+        var seen = await store.Visible(access).InPatientCompartment(store.Db, patientId)
+            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType))
             .GroupBy(r => r.ResourceType).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
         return all.Where(a => a.Count > (seen.FirstOrDefault(s => s.Type == a.Type)?.Count ?? 0)).Select(a => a.Type).ToHashSet();
     }
@@ -173,7 +173,7 @@ public static class PatientOperations
 
         IQueryable<Storage.Entities.ResourceVersionRow> Compartment(IQueryable<Storage.Entities.ResourceVersionRow> q)
         {
-            q = q.Where(r => r.IsCurrent && !r.IsDeleted && allowed.Contains(r.ResourceType) && r.Compartments.Any(c => c.PatientId == id));
+            q = q.InPatientCompartment(store.Db, id).Where(r => r.IsCurrent && !r.IsDeleted && allowed.Contains(r.ResourceType));
             return since is { } s ? q.Where(r => r.LastUpdated >= s) : q;
         }
         // Keyset paging on the row id, re-checked against consent on every page: a page link grants nothing.

@@ -15,7 +15,7 @@ public static class ConsentFilter
     public static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access)
     {
         if (access.ConfinedPatient is { } patient)
-            rows = rows.Where(r => r.Compartments.Any(c => c.PatientId == patient));
+            rows = rows.InPatientCompartment(db, patient);
         if (access.Consent is not { } a) return rows;
 
         var org = a.Organization;
@@ -70,6 +70,24 @@ public static class ConsentFilter
                     && (p.Start == null || p.Start <= now) && (p.End == null || p.End > now))));
         }
         return rows;
+    }
+
+    /// <summary>
+    /// The row ids consent could possibly withhold from <paramref name="access"/>, or null when that
+    /// is every row (an opt-in policy). Under implied consent a row can only be withheld when it
+    /// carries a security label or sits in the compartment of a patient with a deny rule; both sets
+    /// are small, so "was anything withheld?" can start from them instead of testing consent on every
+    /// match of a broad search.
+    /// </summary>
+    public static IQueryable<long>? WithholdingCandidates(InteropDbContext db, ReadAccess access)
+    {
+        if (access.Consent is not { } a || a.DenyAllByDefault) return null;
+        var labelled = db.SecurityLabels.Select(l => l.ResourceRowId);
+        if (a.PatientCaller || a.BreakGlass) return labelled;
+        // PatientId IN (...), not a correlated EXISTS, so the compartment index is searched per patient.
+        var denyingPatients = db.ConsentRules.Where(d => !d.Permit).Select(d => d.PatientId);
+        var denied = db.Compartments.Where(c => denyingPatients.Contains(c.PatientId)).Select(c => c.ResourceRowId);
+        return labelled.Concat(denied);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     {
         if (query.HasErrors) throw new ArgumentException("The query has errors; report them before running it.", nameof(query));
         var visible = store.Visible(request.Access);
-        var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow());
+        var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow(), store.Db);
         var scope = ScopePredicate(query.ResourceTypes, request.ScopeConstraints, builder);
         var matches = Matching(visible, query, builder, scope);
 
@@ -74,7 +74,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     public async Task<IReadOnlyList<string>> FindIdsAsync(string type, SearchQuery query, int limit, ReadAccess? access = null, CancellationToken ct = default)
     {
         var visible = store.Visible(access ?? ReadAccess.Unrestricted);
-        var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow());
+        var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow(), store.Db);
         var matches = Matching(visible, query with { ResourceTypes = [type] }, builder, null);
         return await matches.OrderBy(r => r.Id).Select(r => r.ResourceId).Take(limit).ToListAsync(ct);
     }
@@ -93,7 +93,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
             var types = query.ResourceTypes.ToArray();
             rows = rows.Where(r => types.Contains(r.ResourceType));
         }
-        if (builder.All(query.Criteria) is { } criteria) rows = rows.Where(criteria);
+        if (builder.All(query.Criteria, query.ResourceTypes) is { } criteria) rows = rows.Where(criteria);
         if (scope is not null) rows = rows.Where(scope);
         return rows;
     }
@@ -108,7 +108,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         foreach (var (type, alternatives) in constraints)
         {
             if (searched.Count > 0 && !searched.Contains(type)) continue;
-            if (builder.AnyOf(alternatives) is not { } allowed) continue;
+            if (builder.AnyOf(alternatives, type) is not { } allowed) continue;
             var other = Expression.NotEqual(Expression.Property(r, nameof(ResourceVersionRow.ResourceType)), SearchPredicateBuilder.Value(type));
             var clause = Expression.OrElse(other, ExpressionParameterReplacer.Inline(allowed, r));
             body = body is null ? clause : Expression.AndAlso(body, clause);
@@ -124,6 +124,8 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     {
         if (access.Consent is null) return false;
         var unfiltered = Matching(store.Visible(access with { Consent = null }), query, builder, scope);
+        if (ConsentFilter.WithholdingCandidates(store.Db, access) is { } candidates)
+            unfiltered = unfiltered.Where(r => candidates.Contains(r.Id));
         return await unfiltered.Where(r => !visible.Any(v => v.Id == r.Id)).AnyAsync(ct);
     }
 

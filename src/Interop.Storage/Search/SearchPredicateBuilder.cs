@@ -12,8 +12,19 @@ namespace Interop.Storage.Search;
 /// subqueries over <paramref name="visible"/>, so a resource the caller may not see can neither
 /// match a chain nor be inferred through one.
 /// </summary>
-internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, IQueryable<ResourceVersionRow> visible, DateTimeOffset now)
+internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, IQueryable<ResourceVersionRow> visible, DateTimeOffset now, InteropDbContext db)
 {
+    private static readonly MethodInfo QueryableWhere = typeof(Queryable).GetMethods()
+        .Single(m => m.Name == nameof(Queryable.Where) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2);
+    private static readonly MethodInfo QueryableSelect = typeof(Queryable).GetMethods()
+        .Single(m => m.Name == nameof(Queryable.Select) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2)
+        .MakeGenericMethod(typeof(long), typeof(long)).GetGenericMethodDefinition();
+    private static readonly MethodInfo QueryableContains = typeof(Queryable).GetMethods()
+        .Single(m => m.Name == nameof(Queryable.Contains) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(long));
+
+    /// <summary>The resource types a row expression can have, when the query pins them (see <see cref="AnyRow"/>).</summary>
+    private readonly Dictionary<Expression, string[]> _rowTypes = [];
+
     private static readonly MethodInfo EnumerableAny = typeof(Enumerable).GetMethods()
         .Single(m => m.Name == nameof(Enumerable.Any) && m.GetParameters().Length == 2);
     private static readonly MethodInfo QueryableAny = typeof(Queryable).GetMethods()
@@ -22,9 +33,10 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
         .Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(string));
 
     /// <summary>All criteria ANDed; null when there are none.</summary>
-    public Expression<Func<ResourceVersionRow, bool>>? All(IEnumerable<SearchCriterion> criteria)
+    public Expression<Func<ResourceVersionRow, bool>>? All(IEnumerable<SearchCriterion> criteria, IReadOnlyCollection<string> types)
     {
         var r = Expression.Parameter(typeof(ResourceVersionRow), "r");
+        if (types.Count > 0) _rowTypes[r] = [.. types];
         Expression? body = null;
         foreach (var criterion in criteria) body = And(body, Criterion(criterion, 0, r));
         return body is null ? null : Expression.Lambda<Func<ResourceVersionRow, bool>>(body, r);
@@ -34,10 +46,11 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
     /// Alternatives ORed, each an AND of criteria (SMART v2 scope constraints: any granting scope
     /// may admit a row); null when unconstrained.
     /// </summary>
-    public Expression<Func<ResourceVersionRow, bool>>? AnyOf(IReadOnlyList<IReadOnlyList<SearchCriterion>> alternatives)
+    public Expression<Func<ResourceVersionRow, bool>>? AnyOf(IReadOnlyList<IReadOnlyList<SearchCriterion>> alternatives, string type)
     {
         if (alternatives.Count == 0) return null;
         var r = Expression.Parameter(typeof(ResourceVersionRow), "r");
+        _rowTypes[r] = [type];
         Expression? body = null;
         foreach (var alternative in alternatives)
         {
@@ -67,6 +80,7 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
     {
         var x = Expression.Parameter(typeof(ReferenceIndexRow), "x");
         var t = Expression.Parameter(typeof(ResourceVersionRow), "t");
+        if (link.TargetTypes.Count > 0) _rowTypes[t] = [.. link.TargetTypes];
         var targetBody = And(
             Live(t),
             Expression.Equal(Expression.Property(t, nameof(ResourceVersionRow.ResourceType)), Expression.Property(x, nameof(ReferenceIndexRow.TargetType))),
@@ -85,6 +99,7 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
     private Expression Reverse(ReverseChainLink link, Expression row, Func<Expression, Expression> inner)
     {
         var s = Expression.Parameter(typeof(ResourceVersionRow), "s");
+        _rowTypes[s] = [link.SourceType];
         var x = Expression.Parameter(typeof(ReferenceIndexRow), "x");
         var pointsHere = And(
             Expression.Equal(Expression.Property(x, nameof(ReferenceIndexRow.ParamName)), Value(link.ReferenceParameter.Code)),
@@ -341,8 +356,57 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
         _ => throw new NotSupportedException($"{type} parameters have no index table."),
     };
 
-    private static Expression AnyRow(Expression row, string navigation, Type rowType, ParameterExpression x, Expression body) =>
-        Expression.Call(EnumerableAny.MakeGenericMethod(rowType), Expression.Property(row, navigation), Expression.Lambda(body, x));
+    /// <summary>
+    /// "The row has an index row meeting <paramref name="body"/>". When the row's resource types are
+    /// known and the condition does not refer to the row itself, this is
+    /// <c>r.Id IN (SELECT ResourceRowId FROM index WHERE ResourceType IN (...) AND ...)</c>: the index
+    /// table's (ResourceType, ParamName, value) index finds the matches, and the paged query walks
+    /// them in key order. Otherwise a correlated <c>EXISTS</c>, which SQLite evaluates by visiting
+    /// every current row of the type (slow when few or no rows match).
+    /// </summary>
+    private Expression AnyRow(Expression row, string navigation, Type rowType, ParameterExpression x, Expression body)
+    {
+        if (!_rowTypes.TryGetValue(row, out var types) || Mentions(body, row))
+            return Expression.Call(EnumerableAny.MakeGenericMethod(rowType), Expression.Property(row, navigation), Expression.Lambda(body, x));
+        var ofType = types.Length == 1
+            ? (Expression)Expression.Equal(Expression.Property(x, "ResourceType"), Value(types[0]))
+            : Expression.Call(StringArrayContains, Value(types), Expression.Property(x, "ResourceType"));
+        var table = IndexTable(rowType);
+        var where = Expression.Call(QueryableWhere.MakeGenericMethod(rowType), table,
+            Expression.Quote(Expression.Lambda(And(ofType, body), x)));
+        var rowIds = Expression.Call(QueryableSelect.MakeGenericMethod(rowType, typeof(long)), where,
+            Expression.Quote(Expression.Lambda(Expression.Property(x, "ResourceRowId"), x)));
+        return Expression.Call(QueryableContains, rowIds, Expression.Property(row, nameof(ResourceVersionRow.Id)));
+    }
+
+    private Expression IndexTable(Type rowType) => rowType.Name switch
+    {
+        nameof(TokenIndexRow) => db.TokenIndex.AsQueryable().Expression,
+        nameof(StringIndexRow) => db.StringIndex.AsQueryable().Expression,
+        nameof(DateIndexRow) => db.DateIndex.AsQueryable().Expression,
+        nameof(QuantityIndexRow) => db.QuantityIndex.AsQueryable().Expression,
+        nameof(ReferenceIndexRow) => db.ReferenceIndex.AsQueryable().Expression,
+        nameof(UriIndexRow) => db.UriIndex.AsQueryable().Expression,
+        _ => throw new NotSupportedException(rowType.Name),
+    };
+
+    private static bool Mentions(Expression body, Expression row)
+    {
+        var finder = new ReferenceFinder(row);
+        finder.Visit(body);
+        return finder.Found;
+    }
+
+    private sealed class ReferenceFinder(Expression target) : ExpressionVisitor
+    {
+        public bool Found { get; private set; }
+
+        public override Expression? Visit(Expression? node)
+        {
+            if (node == target) Found = true;
+            return Found ? node : base.Visit(node);
+        }
+    }
 
     private static Expression Live(Expression row) => Expression.AndAlso(
         Expression.Property(row, nameof(ResourceVersionRow.IsCurrent)),

@@ -46,8 +46,16 @@ public sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase("PostgreSql", builder.ConnectionString, $"PostgreSQL database {name} on {builder.Host}:{builder.Port}", null, admin, name);
     }
 
+    /// <summary>When set, <see cref="DisposeAsync"/> leaves the database where it is (and says where).</summary>
+    public bool Keep { get; set; }
+
     public async ValueTask DisposeAsync()
     {
+        if (Keep)
+        {
+            Console.WriteLine($"kept: {(_sqliteFile is not null ? _sqliteFile : Description)}");
+            return;
+        }
         if (_sqliteFile is not null)
         {
             foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })

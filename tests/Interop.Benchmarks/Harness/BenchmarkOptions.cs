@@ -17,6 +17,9 @@ public sealed class BenchmarkOptions
     public int ImportWorkers { get; private set; } = 20;
     public int Seed { get; private set; } = 42;
 
+    /// <summary>Leave the database in place at the end (its location is printed), to inspect query plans.</summary>
+    public bool KeepDatabase { get; private set; }
+
     /// <summary><c>on</c>, <c>off</c> or <c>both</c>: whether the gateway enforces consent (Consent:Enforce).</summary>
     public string Consent { get; private set; } = "on";
 
@@ -40,6 +43,7 @@ public sealed class BenchmarkOptions
           --import-workers W         workers of the import scenario (default 20)
           --consent on|off|both      consent enforcement for read and search (default on)
           --seed N                   generator seed (default 42)
+          --keep-database yes        leave the loaded database in place and print where it is
         """;
 
     public static (BenchmarkOptions? Options, IReadOnlyList<string> Problems) Parse(string[] args)
@@ -72,6 +76,10 @@ public sealed class BenchmarkOptions
                 case "--import-workers": o.ImportWorkers = Positive(name, value, problems); break;
                 case "--seed": o.Seed = NonNegative(name, value, problems); break;
                 case "--pg": o.PostgresAdminConnection = value; break;
+                case "--keep-database":
+                    if (value is "yes" or "no") o.KeepDatabase = value == "yes";
+                    else problems.Add($"--keep-database must be yes or no, not '{value}'.");
+                    break;
                 case "--provider":
                     if (value.Equals("Sqlite", StringComparison.OrdinalIgnoreCase)) o.Provider = "Sqlite";
                     else if (value.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase)) o.Provider = "PostgreSql";

@@ -55,6 +55,7 @@ public static class BenchmarkProgram
     private static async Task RunGatewayScenariosAsync(BenchmarkOptions options, string[] selected, List<ScenarioResult> results, CancellationToken ct)
     {
         await using var database = await BenchDatabase.CreateAsync(options);
+        database.Keep = options.KeepDatabase;
         var tokens = new BenchTokens();
         var firstConsent = options.Consent == "off" ? "off" : "on";
         Console.WriteLine($"gateway: {database.Description}, consent {firstConsent} ...");

@@ -137,8 +137,8 @@ public sealed class GpConnectRecordBuilder(ResourceStore store, ConditionalResol
         return _rows[type] = (items, withheld);
     }
 
-    private static IQueryable<ResourceVersionRow> InCompartment(IQueryable<ResourceVersionRow> rows, string type, string patientId) =>
-        rows.Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted && r.Compartments.Any(c => c.PatientId == patientId));
+    private IQueryable<ResourceVersionRow> InCompartment(IQueryable<ResourceVersionRow> rows, string type, string patientId) =>
+        rows.InPatientCompartment(store.Db, patientId).Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
 
     /// <summary>Adds a referenced resource (practice, GP, medication) when stored, visible and allowed; a literal
     /// <c>Type/id</c> reference or, for organisations, an ODS code identifier.</summary>
