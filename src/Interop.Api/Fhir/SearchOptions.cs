@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Interop.Api.Fhir;
 
 /// <summary>Configuration section <c>Search</c>: the <c>$reindex</c> worker (docs/search.md, "Custom parameters and $reindex").</summary>
@@ -11,7 +9,6 @@ public sealed class SearchOptions
     public bool ReindexEnabled { get; set; } = true;
 
     /// <summary>Resource rows per reindex transaction; the global write lock is held for one batch at a time.</summary>
-    [Range(1, 10_000)]
     public int ReindexBatchSize { get; set; } = 500;
 
     /// <summary>How often the worker looks for a job (a job started on this instance wakes it at once).</summary>
@@ -19,13 +16,4 @@ public sealed class SearchOptions
 
     /// <summary>How long a claimed job belongs to one instance without a committed batch; much longer than one batch.</summary>
     public TimeSpan ReindexLease { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Problems with these settings, all of them (empty when sound).</summary>
-    public IReadOnlyList<string> FindProblems()
-    {
-        var problems = new List<string>();
-        if (ReindexPollInterval <= TimeSpan.Zero) problems.Add($"{SectionName}:ReindexPollInterval must be positive.");
-        if (ReindexLease < TimeSpan.FromSeconds(1)) problems.Add($"{SectionName}:ReindexLease must be at least one second.");
-        return problems;
-    }
 }

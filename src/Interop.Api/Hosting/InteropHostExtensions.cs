@@ -23,10 +23,8 @@ public static class InteropHostExtensions
         services.AddInteropStorage(configuration);
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<CustomSearchParameterStartup>();
-        services.AddOptions<SearchOptions>().Bind(configuration.GetSection(SearchOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => o.FindProblems().Count == 0, "Search settings: ReindexPollInterval must be positive and ReindexLease at least one second.")
-            .ValidateOnStart();
+        services.AddOptions<SearchOptions>().Bind(configuration.GetSection(SearchOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SearchOptions>, SearchOptionsValidator>();
         services.AddSingleton<Operations.ReindexWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Operations.ReindexWorker>());
         services.AddSingleton<FhirRequestBody>();
