@@ -105,6 +105,7 @@ public abstract partial class InteropDbContext
             e.Property(x => x.ResourceType).HasMaxLength(64);
             e.Property(x => x.Status).HasMaxLength(16).IsRequired();
             e.Property(x => x.Error).HasMaxLength(1024);
+            e.Property(x => x.LeaseOwner).HasMaxLength(128);
             e.HasIndex(x => x.Status);
         });
     }

@@ -17,7 +17,6 @@ public sealed partial class ResourceIndexer(SearchIndexer indexer)
 
     public void Populate(ResourceVersionRow row, Resource resource)
     {
-        if (resource is SearchParameter parameter) Register(parameter);
         var entries = indexer.Extract(resource);
         foreach (var patientId in CompartmentResolver.PatientIds(resource.TypeName, resource.Id, entries))
             row.Compartments.Add(new CompartmentRow { PatientId = patientId });
@@ -31,14 +30,38 @@ public sealed partial class ResourceIndexer(SearchIndexer indexer)
     }
 
     /// <summary>
+    /// Throws 422 listing every problem unless <paramref name="parameter"/> could be registered as a
+    /// custom parameter. A write checks here inside its transaction and registers with
+    /// <see cref="Register"/> only after the commit, so a rolled-back write leaves the registry as it
+    /// was. <paramref name="pendingUrls"/>: canonical URLs checked earlier in the same transaction.
+    /// </summary>
+    public void RequireRegistrable(SearchParameter parameter, IReadOnlyCollection<string>? pendingUrls = null)
+    {
+        if (parameter.Status == PublicationStatus.Retired) return;
+        ThrowIfAny(indexer.Registry.Check(parameter, pendingUrls));
+    }
+
+    /// <summary>
     /// A stored SearchParameter (not retired) becomes a custom parameter, so writes from now on index
     /// it; one the registry cannot use is refused with 422 listing every problem. Resources stored
-    /// earlier need a reindex.
+    /// earlier need a reindex. Registering the same definition again changes nothing.
     /// </summary>
     public void Register(SearchParameter parameter)
     {
         if (parameter.Status == PublicationStatus.Retired) return;
-        var problems = indexer.Registry.AddCustom(parameter);
+        ThrowIfAny(indexer.Registry.AddCustom(parameter));
+    }
+
+    /// <summary>
+    /// Replaces the index rows of <paramref name="row"/> (a current, stored version) with those the
+    /// registry gives now: what <c>$reindex</c> does for each row. The caller saves; the old rows must
+    /// already be deleted (<see cref="SearchIndexRows"/>).
+    /// </summary>
+    public void RebuildSearchIndex(ResourceVersionRow row, Resource resource) =>
+        PopulateSearchIndex(row, indexer.Extract(resource));
+
+    private static void ThrowIfAny(IReadOnlyList<string> problems)
+    {
         if (problems.Count == 0) return;
         var outcome = new OperationOutcome();
         foreach (var problem in problems)

@@ -16,6 +16,10 @@ namespace Interop.Storage;
 /// </summary>
 public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, WriteLocks locks, ConsentLedger ledger, TimeProvider time)
 {
+    // SearchParameters written in the open transaction: registered once it commits, forgotten if it
+    // rolls back, so a failed transaction Bundle leaves no custom parameter behind in memory.
+    private readonly List<SearchParameter> _pendingParameters = [];
+
     public InteropDbContext Db => db;
 
     /// <summary>The current version, when <paramref name="access"/> (patient confinement and consent) lets the caller see it.</summary>
@@ -217,26 +221,38 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         {
             await using var gate = await locks.EnterAsync(db, ct);
             await using var tx = await BeginAsync(ct);
+            _pendingParameters.Clear();
             try
             {
                 if (exclusive) await gate.AcquireInTransactionAsync(ct);
                 var result = await work();
                 await tx.CommitAsync(ct);
+                RegisterPendingParameters();
                 return result;
             }
             catch (DbUpdateException ex) when (UniqueViolation.IsUpdateConflict(ex))
             {
                 await SafeRollbackAsync(tx);
                 db.ChangeTracker.Clear();
+                _pendingParameters.Clear();
                 throw FhirException.Conflict("Another request changed this resource at the same time; read it again and retry.");
             }
             catch
             {
                 await SafeRollbackAsync(tx);
                 db.ChangeTracker.Clear();
+                _pendingParameters.Clear();
                 throw;
             }
         });
+    }
+
+    private void RegisterPendingParameters()
+    {
+        // Each was checked inside the transaction (RequireRegistrable), in this order, so
+        // registering cannot fail now; the registry answers an identical definition with no change.
+        foreach (var parameter in _pendingParameters) indexer.Register(parameter);
+        _pendingParameters.Clear();
     }
 
     /// <summary>Every resource row the caller may see: patient confinement and consent, decided in SQL.</summary>
@@ -292,6 +308,11 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             Method = method,
             Custodian = context.Custodian,
         };
+        if (resource is SearchParameter parameter)
+        {
+            indexer.RequireRegistrable(parameter, _pendingParameters.Select(p => p.Url).OfType<string>().ToList());
+            _pendingParameters.Add(parameter);
+        }
         indexer.Populate(row, resource);
         return row;
     }

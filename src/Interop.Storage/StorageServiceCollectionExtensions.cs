@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<ResourceStore>();
         services.AddScoped<Search.SearchEngine>();
         services.AddScoped<Search.CustomSearchParameterLoader>();
+        services.AddScoped<Search.ReindexJobs>();
         // A key per process unless the host registers a shared one (several instances behind a balancer need the same key).
         services.TryAddSingleton(_ => new Search.PageTokenCodec(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         services.AddScoped<Consent.ConsentLedger>();

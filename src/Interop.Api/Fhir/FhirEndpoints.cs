@@ -20,7 +20,13 @@ public static class FhirEndpoints
         fhir.MapPost("/$import", Import.ImportOperation.Import).Is(FhirInteraction.Operation).WithSummary("Synchronous NDJSON import (application/fhir+ndjson): counts and per-line errors");
         fhir.MapGet("/$verify-ledger", Operations.LedgerOperations.Verify).Is(FhirInteraction.Operation)
             .WithSummary("Recompute the consent ledger's hash chain: valid, entries, head, firstInvalidSequence");
+        fhir.MapPost("/$reindex", Operations.ReindexOperation.StartSystem).Is(FhirInteraction.Operation)
+            .WithSummary("Operator: queue a background rebuild of the search index (optional Parameters type); 202 with Content-Location");
+        fhir.MapGet("/$reindex-status/{id}", Operations.ReindexOperation.Status).Is(FhirInteraction.Operation)
+            .WithSummary("Operator: a reindex job's status, processed, total, started and finished as Parameters");
         fhir.MapPost("/Patient/$gpc.getstructuredrecord", Operations.GpConnectOperation.Handle).Is(FhirInteraction.Operation).WithSummary("GP Connect Access Record: Structured over R4: Parameters in, collection Bundle of Lists out");
+        fhir.MapPost("/{type}/$reindex", Operations.ReindexOperation.StartType).Is(FhirInteraction.Operation)
+            .WithSummary("Operator: queue a background rebuild of one type's search index; 202 with Content-Location");
         fhir.MapPost("/{type}/$validate", Operations.ValidateOperation.Type).Is(FhirInteraction.Operation)
             .WithSummary("Validate a resource against base R4 and our profiles (or ?profile=)");
         fhir.MapPost("/{type}/{id}/$validate", Operations.ValidateOperation.Instance).Is(FhirInteraction.Operation)

@@ -23,6 +23,10 @@ public static class InteropHostExtensions
         services.AddInteropStorage(configuration);
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<CustomSearchParameterStartup>();
+        services.AddOptions<SearchOptions>().Bind(configuration.GetSection(SearchOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SearchOptions>, SearchOptionsValidator>();
+        services.AddSingleton<Operations.ReindexWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Operations.ReindexWorker>());
         services.AddSingleton<FhirRequestBody>();
         services.AddScoped<ConditionalResolver>();
         services.AddScoped<SearchRunner>();

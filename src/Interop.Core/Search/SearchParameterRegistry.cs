@@ -98,9 +98,41 @@ public sealed class SearchParameterRegistry
 
     /// <summary>
     /// Validates a FHIR <c>SearchParameter</c> and, when it is sound, registers it for each of its
-    /// base types. Returns every problem found; an empty list means it was registered.
+    /// base types. Returns every problem found; an empty list means it was registered (or was
+    /// already registered exactly so, which changes nothing: reloading the stored parameters is safe).
     /// </summary>
     public IReadOnlyList<string> AddCustom(SearchParameter parameter)
+    {
+        var (problems, definitions) = Prepare(parameter, pendingUrls: null);
+        if (problems.Count > 0) return problems;
+
+        lock (_writeLock)
+        {
+            var changed = false;
+            foreach (var definition in definitions)
+            {
+                if (Find(definition.ResourceType, definition.Code) is { } existing && existing.ResourceType == definition.ResourceType && SameAs(existing, definition))
+                    continue;
+                Add(definition);
+                _custom.Enqueue(definition);
+                changed = true;
+            }
+            if (changed) Interlocked.Increment(ref _version);
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// The problems <see cref="AddCustom"/> would report for <paramref name="parameter"/>, without
+    /// registering it: a write checks here and registers only once its transaction has committed.
+    /// <paramref name="pendingUrls"/> are canonical URLs of parameters checked earlier in the same
+    /// transaction, which a composite may name as components.
+    /// </summary>
+    public IReadOnlyList<string> Check(SearchParameter parameter, IReadOnlyCollection<string>? pendingUrls = null) =>
+        Prepare(parameter, pendingUrls).Problems;
+
+    private (List<string> Problems, List<SearchParameterDefinition> Definitions) Prepare(SearchParameter parameter, IReadOnlyCollection<string>? pendingUrls)
     {
         ArgumentNullException.ThrowIfNull(parameter);
         var problems = new List<string>();
@@ -136,7 +168,7 @@ public sealed class SearchParameterRegistry
             foreach (var component in parameter.Component)
             {
                 var definition = component.Definition;
-                if (string.IsNullOrWhiteSpace(definition) || FindByUrl(definition) is null)
+                if (string.IsNullOrWhiteSpace(definition) || (FindByUrl(definition) is null && pendingUrls?.Contains(definition) != true))
                     problems.Add($"Composite component definition '{definition}' is not a known search parameter.");
                 if (string.IsNullOrWhiteSpace(component.Expression))
                     problems.Add("Composite component expression is required.");
@@ -146,35 +178,24 @@ public sealed class SearchParameterRegistry
             }
         }
 
-        var url = string.IsNullOrWhiteSpace(parameter.Url) ? null : parameter.Url;
-        if (problems.Count > 0) return problems;
-
-        lock (_writeLock)
+        // The R4 definitions never change after construction, so this check needs no lock.
+        foreach (var b in bases.Where(_ => !string.IsNullOrWhiteSpace(code)))
         {
-            foreach (var b in bases)
-            {
-                if (Find(b, code!) is { IsCustom: false } builtIn && builtIn.ResourceType == b)
-                {
-                    problems.Add($"'{b}.{code}' is already defined by FHIR R4 and cannot be redefined.");
-                }
-            }
-
-            if (problems.Count > 0) return problems;
-
-            foreach (var b in bases)
-            {
-                var definition = new SearchParameterDefinition(
-                    b, code!, url ?? $"urn:interop:searchparameter:{b}-{code}", type, parameter.Expression,
-                    targets, components, IsCustom: true);
-                Add(definition);
-                _custom.Enqueue(definition);
-            }
-
-            Interlocked.Increment(ref _version);
+            if (Find(b, code!) is { IsCustom: false } builtIn && builtIn.ResourceType == b)
+                problems.Add($"'{b}.{code}' is already defined by FHIR R4 and cannot be redefined.");
         }
 
-        return problems;
+        if (problems.Count > 0) return (problems, []);
+        var url = string.IsNullOrWhiteSpace(parameter.Url) ? null : parameter.Url;
+        var definitions = bases.Select(b => new SearchParameterDefinition(
+            b, code!, url ?? $"urn:interop:searchparameter:{b}-{code}", type, parameter.Expression,
+            targets, components, IsCustom: true)).ToList();
+        return (problems, definitions);
     }
+
+    private static bool SameAs(SearchParameterDefinition a, SearchParameterDefinition b) =>
+        a.IsCustom == b.IsCustom && a.Url == b.Url && a.Type == b.Type && a.Expression == b.Expression
+        && a.TargetTypes.SequenceEqual(b.TargetTypes) && a.Components.SequenceEqual(b.Components);
 
     /// <summary>Compiles a FHIRPath expression; returns the error message or null when it compiles.</summary>
     public static string? TryCompile(string expression)

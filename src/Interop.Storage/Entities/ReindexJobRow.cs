@@ -3,7 +3,9 @@ namespace Interop.Storage.Entities;
 /// <summary>
 /// A <c>$reindex</c> job: rebuilds the search index rows of current resources (all types, or one)
 /// in batches ordered by row id. <see cref="Position"/> is the last row id done, so a job picks up
-/// where it stopped after a restart.
+/// where it stopped after a restart. One gateway instance works on a job at a time: it holds the
+/// lease (<see cref="LeaseOwner"/>, <see cref="LeaseUntil"/>), taken and renewed by conditional
+/// UPDATEs; a lease that runs out (its instance died) may be taken by any instance.
 /// </summary>
 public sealed class ReindexJobRow
 {
@@ -12,7 +14,7 @@ public sealed class ReindexJobRow
     /// <summary>The type reindexed, or null for every type.</summary>
     public string? ResourceType { get; set; }
 
-    /// <summary><c>queued</c>, <c>running</c>, <c>completed</c> or <c>failed</c>.</summary>
+    /// <summary><c>queued</c>, <c>running</c>, <c>completed</c> or <c>failed</c> (<see cref="Search.ReindexStatus"/>).</summary>
     public string Status { get; set; } = "queued";
 
     /// <summary>The last resource row id reindexed.</summary>
@@ -30,6 +32,18 @@ public sealed class ReindexJobRow
     public long Created { get; set; }
 
     public long Updated { get; set; }
+
+    /// <summary>When an instance first started working on the job (<see cref="Instants"/>).</summary>
+    public long? Started { get; set; }
+
+    /// <summary>When the job completed or failed.</summary>
+    public long? Finished { get; set; }
+
+    /// <summary>The instance working on the job (a per-process id), or null when none is.</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>Until when <see cref="LeaseOwner"/> holds the job; renewed with every batch.</summary>
+    public long? LeaseUntil { get; set; }
 
     public string? Error { get; set; }
 }

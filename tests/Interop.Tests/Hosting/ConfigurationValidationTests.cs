@@ -31,6 +31,8 @@ public sealed class ConfigurationValidationTests
         new object[] { "RateLimiting:PermitsPerSecond", "-1", new[] { "RateLimiting:PermitsPerSecond" } },
         new object[] { "RateLimiting:Burst", "-5", new[] { "RateLimiting:Burst" } },
         new object[] { "Hosting:ShutdownTimeoutSeconds", "0", new[] { "Hosting:ShutdownTimeoutSeconds" } },
+        new object[] { "Search:ReindexBatchSize", "0", new[] { "Search:ReindexBatchSize" } },
+        new object[] { "Search:ReindexLease", "00:00:00", new[] { "Search:ReindexLease" } },
     ];
 
     [TestCaseSource(nameof(BadSettings))]

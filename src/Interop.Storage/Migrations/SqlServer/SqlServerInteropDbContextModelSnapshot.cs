@@ -405,12 +405,25 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(1024)
                         .HasColumnType("nvarchar(1024)");
 
+                    b.Property<long?>("Finished")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Position")
                         .HasColumnType("bigint");
 
                     b.Property<string>("ResourceType")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<long?>("Started")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Status")
                         .IsRequired()

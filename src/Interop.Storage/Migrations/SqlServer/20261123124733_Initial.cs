@@ -1,9 +1,8 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.PostgreSql
+namespace Interop.Storage.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -17,12 +16,12 @@ namespace Interop.Storage.Migrations.PostgreSql
                 {
                     Sequence = table.Column<long>(type: "bigint", nullable: false),
                     RecordedAt = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    CanonicalJson = table.Column<string>(type: "text", nullable: false),
-                    PreviousHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false)
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    PreviousHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -34,18 +33,18 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ConsentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ConsentId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     LedgerSequence = table.Column<long>(type: "bigint", nullable: false),
-                    Permit = table.Column<bool>(type: "boolean", nullable: false),
-                    Level = table.Column<int>(type: "integer", nullable: false),
-                    RuleIndex = table.Column<int>(type: "integer", nullable: false),
-                    ParentIndex = table.Column<int>(type: "integer", nullable: true),
-                    ActorOrganization = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    SecurityLabel = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Permit = table.Column<bool>(type: "bit", nullable: false),
+                    Level = table.Column<int>(type: "int", nullable: false),
+                    RuleIndex = table.Column<int>(type: "int", nullable: false),
+                    ParentIndex = table.Column<int>(type: "int", nullable: true),
+                    ActorOrganization = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    SecurityLabel = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     Start = table.Column<long>(type: "bigint", nullable: true),
                     End = table.Column<long>(type: "bigint", nullable: true)
                 },
@@ -58,11 +57,11 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "hl7_processed_messages",
                 columns: table => new
                 {
-                    SendingFacility = table.Column<string>(type: "character varying(180)", maxLength: 180, nullable: false),
-                    ControlId = table.Column<string>(type: "character varying(199)", maxLength: 199, nullable: false),
+                    SendingFacility = table.Column<string>(type: "nvarchar(180)", maxLength: 180, nullable: false),
+                    ControlId = table.Column<string>(type: "nvarchar(199)", maxLength: 199, nullable: false),
                     ProcessedAt = table.Column<long>(type: "bigint", nullable: false),
-                    AckCode = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
-                    AckText = table.Column<string>(type: "text", nullable: false)
+                    AckCode = table.Column<string>(type: "nvarchar(2)", maxLength: 2, nullable: false),
+                    AckText = table.Column<string>(type: "nvarchar(max)", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -73,18 +72,18 @@ namespace Interop.Storage.Migrations.PostgreSql
                 name: "outbox_messages",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Destination = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    ContentType = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
+                    Id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Destination = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: false),
+                    ContentType = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
                     NextAttemptAt = table.Column<long>(type: "bigint", nullable: false),
                     LeaseUntil = table.Column<long>(type: "bigint", nullable: true),
                     DeliveredAt = table.Column<long>(type: "bigint", nullable: true),
                     ParkedAt = table.Column<long>(type: "bigint", nullable: true),
-                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    LastError = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -96,16 +95,16 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ResourceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    VersionId = table.Column<int>(type: "integer", nullable: false),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    VersionId = table.Column<int>(type: "int", nullable: false),
                     LastUpdated = table.Column<long>(type: "bigint", nullable: false),
-                    IsDeleted = table.Column<bool>(type: "boolean", nullable: false),
-                    IsCurrent = table.Column<bool>(type: "boolean", nullable: false),
-                    Json = table.Column<string>(type: "text", nullable: true),
-                    Method = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Custodian = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                    IsDeleted = table.Column<bool>(type: "bit", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "bit", nullable: false),
+                    Json = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Method = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    Custodian = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -117,16 +116,20 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Status = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
                     Position = table.Column<long>(type: "bigint", nullable: false),
                     Done = table.Column<long>(type: "bigint", nullable: false),
                     Total = table.Column<long>(type: "bigint", nullable: false),
                     UpTo = table.Column<long>(type: "bigint", nullable: false),
                     Created = table.Column<long>(type: "bigint", nullable: false),
                     Updated = table.Column<long>(type: "bigint", nullable: false),
-                    Error = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true)
+                    Started = table.Column<long>(type: "bigint", nullable: true),
+                    Finished = table.Column<long>(type: "bigint", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "bigint", nullable: true),
+                    Error = table.Column<string>(type: "nvarchar(1024)", maxLength: 1024, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -138,7 +141,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    PatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    PatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -156,8 +159,8 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Code = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -175,11 +178,11 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "integer", nullable: true),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
                     Start = table.Column<long>(type: "bigint", nullable: false),
                     End = table.Column<long>(type: "bigint", nullable: false)
                 },
@@ -199,17 +202,17 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "integer", nullable: true),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    Unit = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    Value = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
-                    Low = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false),
-                    High = table.Column<decimal>(type: "numeric(38,10)", precision: 38, scale: 10, nullable: false)
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    Unit = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    Value = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
+                    Low = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false),
+                    High = table.Column<decimal>(type: "decimal(38,10)", precision: 38, scale: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -227,17 +230,17 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "integer", nullable: true),
-                    TargetType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    TargetId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Url = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
-                    IdentifierSystem = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    IdentifierValue = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    TargetType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    IdentifierSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    IdentifierValue = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Version = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -255,13 +258,13 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "integer", nullable: true),
-                    Normalized = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    Exact = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    Normalized = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Exact = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -279,16 +282,16 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "integer", nullable: true),
-                    System = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Text = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
-                    TypeSystem = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    TypeCode = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true)
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    System = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Code = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Text = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    TypeSystem = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    TypeCode = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -306,12 +309,12 @@ namespace Interop.Storage.Migrations.PostgreSql
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     ResourceRowId = table.Column<long>(type: "bigint", nullable: false),
-                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParamName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Group = table.Column<int>(type: "integer", nullable: true),
-                    Uri = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false)
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ParamName = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Group = table.Column<int>(type: "int", nullable: true),
+                    Uri = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -385,7 +388,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 table: "resource_versions",
                 columns: new[] { "ResourceType", "ResourceId" },
                 unique: true,
-                filter: "\"IsCurrent\" = true");
+                filter: "[IsCurrent] = 1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_search_dates_ResourceRowId",
@@ -413,7 +416,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetTyp~",
+                name: "IX_search_references_ResourceType_ParamName_TargetId_TargetType_ResourceRowId",
                 table: "search_references",
                 columns: new[] { "ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId" });
 
@@ -433,7 +436,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRo~",
+                name: "IX_search_strings_ResourceType_ParamName_Normalized_ResourceRowId",
                 table: "search_strings",
                 columns: new[] { "ResourceType", "ParamName", "Normalized", "ResourceRowId" });
 
@@ -443,7 +446,7 @@ namespace Interop.Storage.Migrations.PostgreSql
                 column: "ResourceRowId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRo~",
+                name: "IX_search_tokens_ResourceType_ParamName_Code_System_ResourceRowId",
                 table: "search_tokens",
                 columns: new[] { "ResourceType", "ParamName", "Code", "System", "ResourceRowId" });
 

@@ -125,6 +125,10 @@ namespace Interop.Storage.Migrations.Sqlite
                     UpTo = table.Column<long>(type: "INTEGER", nullable: false),
                     Created = table.Column<long>(type: "INTEGER", nullable: false),
                     Updated = table.Column<long>(type: "INTEGER", nullable: false),
+                    Started = table.Column<long>(type: "INTEGER", nullable: true),
+                    Finished = table.Column<long>(type: "INTEGER", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
                     Error = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true)
                 },
                 constraints: table =>
