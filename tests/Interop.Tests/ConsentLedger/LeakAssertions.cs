@@ -18,6 +18,14 @@ public static partial class LeakAssertions
 {
     public static async Task<string> AssertNothingLeaksAsync(HttpResponseMessage response, LeakRequest request, IReadOnlyList<string> forbidden, string what)
     {
+        var (body, problems, everything) = await FindLeaksAsync(response, request, forbidden);
+        Assert.That(problems, Is.Empty, $"{what}: {request} leaked protected data.\n{everything}");
+        return body;
+    }
+
+    /// <summary>The body, each forbidden value found (with where), and the whole raw response.</summary>
+    public static async Task<(string Body, IReadOnlyList<string> Problems, string Raw)> FindLeaksAsync(HttpResponseMessage response, LeakRequest request, IReadOnlyList<string> forbidden)
+    {
         var body = await response.Content.ReadAsStringAsync();
         var raw = new StringBuilder();
         raw.Append((int)response.StatusCode).Append(' ').AppendLine(response.ReasonPhrase);
@@ -37,8 +45,7 @@ public static partial class LeakAssertions
             if (at >= 0)
                 problems.Add($"'{value}' near: …{haystack[Math.Max(0, at - 80)..Math.Min(haystack.Length, at + value.Length + 40)]}…");
         }
-        Assert.That(problems, Is.Empty, $"{what}: {request} leaked protected data.\n{everything}");
-        return body;
+        return (body, problems, everything);
     }
 
     /// <summary>The decoded payloads of every <c>_page=</c> search token in <paramref name="body"/>.</summary>
