@@ -26,6 +26,12 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
         public int? Version { get; set; }
         public BundleEntry? Response { get; set; }
         public bool Skip { get; set; }
+
+        /// <summary>The entry's conditional match is withheld from the caller: the response must not name it.</summary>
+        public bool MatchHidden { get; set; }
+
+        /// <summary>The entry's resource references a resource withheld from the caller: no representation goes back.</summary>
+        public bool ReferencesHidden { get; set; }
     }
 
     /// <summary>Processes the body of a <c>POST /fhir</c> request.</summary>
@@ -211,6 +217,7 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
     private async Task AssignAsync(IReadOnlyList<Work> work, string baseUrl, CancellationToken ct)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hidden = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in work)
         {
             try
@@ -224,19 +231,29 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                             var matches = await resolver.FindAsync(w.Type, e.Request.IfNoneExist, ct);
                             if (matches.Count > 1)
                                 throw FhirException.PreconditionFailed($"ifNoneExist '{e.Request.IfNoneExist}' matches more than one {w.Type}.");
-                            if (matches.Count == 1) { w.Id = matches[0]; w.Skip = true; }
+                            if (matches.Count == 1)
+                            {
+                                // Matched even when withheld (no duplicate is created), but then never named in the response.
+                                w.Id = matches[0];
+                                w.Skip = true;
+                                w.MatchHidden = !await guard.MayChangeAsync(store, w.Type, w.Id, ct);
+                                if (w.MatchHidden) hidden.Add($"{w.Type}/{w.Id}");
+                            }
                         }
                         w.Id ??= ResourceStore.NewId();
                         break;
                     case Bundle.HTTPVerb.PUT when w.Id is null:
                         var found = await resolver.FindAsync(w.Type, w.Criteria!, ct);
                         if (found.Count > 1) throw FhirException.PreconditionFailed($"the criteria '{w.Criteria}' match more than one {w.Type}.");
+                        if (found.Count == 1 && !await guard.MayChangeAsync(store, w.Type, found[0], ct))
+                            throw FhirException.PreconditionFailed($"the criteria '{w.Criteria}' match a {w.Type} this request may not update; nothing was changed.");
                         w.Id = found.Count == 1 ? found[0] : (string.IsNullOrEmpty(e.Resource!.Id) ? ResourceStore.NewId() : e.Resource.Id);
                         break;
                     case Bundle.HTTPVerb.DELETE when w.Id is null:
                         var doomed = await resolver.FindAsync(w.Type, w.Criteria!, ct);
                         if (doomed.Count > 1) throw FhirException.PreconditionFailed($"the criteria '{w.Criteria}' match more than one {w.Type}.");
-                        if (doomed.Count == 0) w.Skip = true; else w.Id = doomed[0];
+                        // A match the caller may not read answers as no match.
+                        if (doomed.Count == 0 || !await guard.MayChangeAsync(store, w.Type, doomed[0], ct)) w.Skip = true; else w.Id = doomed[0];
                         break;
                 }
                 if (w.Id is not null) FhirRoutes.RequireValidId(w.Id);
@@ -258,7 +275,12 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                 {
                     var target = reference.Reference;
                     if (string.IsNullOrEmpty(target) || target.StartsWith('#')) continue;
-                    if (map.TryGetValue(target, out var local)) { reference.Reference = local; continue; }
+                    if (map.TryGetValue(target, out var local))
+                    {
+                        reference.Reference = local;
+                        w.ReferencesHidden |= hidden.Contains(local);
+                        continue;
+                    }
                     if (target.StartsWith("urn:uuid:", StringComparison.Ordinal) || target.StartsWith("urn:oid:", StringComparison.Ordinal))
                         throw FhirException.BadRequest($"the reference '{target}' names no entry's fullUrl in this Bundle.");
                     if (target.StartsWith(baseUrl + "/", StringComparison.Ordinal)) { reference.Reference = target[(baseUrl.Length + 1)..]; continue; }
@@ -270,6 +292,8 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                         if (matches.Count != 1)
                             throw FhirException.PreconditionFailed($"the conditional reference '{target}' matches {matches.Count} resources; it must match exactly one.");
                         reference.Reference = $"{type}/{matches[0]}";
+                        // Resolved even when withheld (the record stays whole), but the id must not come back in the response.
+                        w.ReferencesHidden |= !await guard.MayChangeAsync(store, type, matches[0], ct);
                     }
                 }
             }
@@ -287,6 +311,10 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
             StoredResource? stored;
             switch (w.Method)
             {
+                case Bundle.HTTPVerb.POST when w.Skip && w.MatchHidden:
+                    // http.html#ccreate's 200 "already exists", without location, version or content of a withheld match.
+                    w.Response = new BundleEntry { ResponseStatus = "200 OK" };
+                    break;
                 case Bundle.HTTPVerb.POST when w.Skip:
                     // The existing match is named, but its content goes back only when consent lets the caller read it.
                     stored = await store.ReadAsync(w.Type, w.Id!, ct);
@@ -295,13 +323,13 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                     break;
                 case Bundle.HTTPVerb.POST:
                     stored = await store.StageCreateAsync(w.Entry.Resource!, context, ct, w.Id);
-                    w.Response = Written(stored, "201 Created", baseUrl, representation);
+                    w.Response = Written(stored, "201 Created", baseUrl, representation && !w.ReferencesHidden);
                     break;
                 case Bundle.HTTPVerb.PUT:
                     w.Entry.Resource!.Id = w.Id;
                     var ifMatch = ParseIfMatch(w.Entry.Request!.IfMatch);
                     var (updated, created) = await store.StageUpdateAsync(w.Entry.Resource, ifMatch, context, "PUT", ct);
-                    w.Response = Written(updated, created ? "201 Created" : "200 OK", baseUrl, representation);
+                    w.Response = Written(updated, created ? "201 Created" : "200 OK", baseUrl, representation && !w.ReferencesHidden);
                     break;
                 case Bundle.HTTPVerb.DELETE:
                     if (!w.Skip) await store.StageDeleteAsync(w.Type, w.Id!, ParseIfMatch(w.Entry.Request!.IfMatch), context, ct);

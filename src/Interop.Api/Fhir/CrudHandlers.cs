@@ -60,6 +60,9 @@ public static class CrudHandlers
                 throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}; be more specific.");
             if (matches.Count == 1)
             {
+                // A match the caller may not read is neither overwritten nor named (consent leak suite).
+                if (!await guard.MayChangeAsync(store, type, matches[0], ct))
+                    throw FhirException.PreconditionFailed($"The criteria '{criteria}' match a {type} this request may not update; nothing was changed.");
                 if (!string.IsNullOrEmpty(resource.Id) && resource.Id != matches[0])
                     throw FhirException.BadRequest($"The body's id '{resource.Id}' differs from the matching {type}/{matches[0]}.", expression: $"{type}.id");
                 resource.Id = matches[0];
@@ -81,14 +84,14 @@ public static class CrudHandlers
     {
         FhirRoutes.RequireKnownType(type);
         var criteria = http.Request.QueryString.Value ?? "";
-        var confined = guard.ConfinedPatient(type, 'd');
         var deleted = await store.InTransactionAsync(async () =>
         {
             var matches = await resolver.FindAsync(type, criteria, ct);
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}; this server deletes one at a time.");
             if (matches.Count == 0) return null;
-            if (confined is not null && await store.ReadAsync(type, matches[0], ct, new ReadAccess(confined, null)) is null) return null;
+            // A match the caller may not read answers as no match: deleting it would reach withheld data, naming it would leak it.
+            if (!await guard.MayChangeAsync(store, type, matches[0], ct)) return null;
             return await store.StageDeleteAsync(type, matches[0], null, WriteContextFor(http), ct);
         }, ct);
         return deleted is null
@@ -128,12 +131,10 @@ public static class CrudHandlers
             throw FhirException.BadRequest($"The body has no id; an update to {type}/{id} needs \"id\": \"{id}\" (http.html#update).", expression: $"{type}.id");
         if (resource.Id != id)
             throw FhirException.BadRequest($"The body's id '{resource.Id}' does not match the URL's id '{id}'.", expression: $"{type}.id");
-        if (guard.ConfinedPatient(type, 'u') is { } patient)
-        {
-            RequireInOwnCompartment(resource, patient);
-            if (await store.ReadAsync(type, id, ct) is { IsDeleted: false } && await store.ReadAsync(type, id, ct, new ReadAccess(patient, null)) is null)
-                throw FhirException.NotFound($"{type}/{id} is not known.");
-        }
+        RequireInOwnCompartment(resource, guard.ConfinedPatient(type, 'u'));
+        // Outside the caller's compartment or withheld by consent: as unknown (never "forbidden", which would confirm it).
+        if (!await guard.MayChangeAsync(store, type, id, ct))
+            throw FhirException.NotFound($"{type}/{id} is not known.");
         validation.Check(resource);
         var (stored, created) = await store.UpdateAsync(resource, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), "PUT", ct);
         return FhirResponse.ForWrite(http.Request, stored, created ? 201 : 200, FhirRoutes.BaseUrl(http),
@@ -144,7 +145,7 @@ public static class CrudHandlers
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        if (guard.ConfinedPatient(type, 'd') is { } patient && await store.ReadAsync(type, id, ct, new ReadAccess(patient, null)) is null)
+        if (!await guard.MayChangeAsync(store, type, id, ct))
             throw FhirException.NotFound($"{type}/{id} is not known.");
         var deleted = await store.DeleteAsync(type, id, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), ct);
         if (deleted is null) return FhirResponse.Of(Outcomes.Information($"{type}/{id} does not exist or was already deleted; nothing changed."), 200);

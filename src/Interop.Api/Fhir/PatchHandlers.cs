@@ -29,6 +29,8 @@ public static class PatchHandlers
         var matches = await resolver.FindAsync(type, criteria, ct);
         if (matches.Count == 0) throw FhirException.NotFound($"No {type} matches '{criteria}'.");
         if (matches.Count > 1) throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}.");
+        // A match the caller may not read answers exactly as no match (its id is never named).
+        if (!await guard.MayChangeAsync(store, type, matches[0], ct)) throw FhirException.NotFound($"No {type} matches '{criteria}'.");
         return await PatchAsync(type, matches[0], http, body, store, guard, validation, ct);
     }
 

@@ -43,6 +43,9 @@ public static class PatientOperations
         if (string.IsNullOrWhiteSpace(identifier))
             throw FhirException.BadRequest("Patient/$summary needs identifier=https://fhir.nhs.uk/Id/nhs-number|NNNNNNNNNN (or use Patient/{id}/$summary).", FhirErrorCode.InvalidParameter, "identifier");
         var id = await ResolveByIdentifierAsync(resolver, identifier, ct);
+        // The match is found unrestricted; one the caller may not see answers exactly as no match, never naming its id.
+        if (await store.ReadAsync("Patient", id, ct, guard.ReadAccessFor("Patient", 'r')) is null)
+            throw new FhirException(404, Outcomes.Single(OperationOutcome.IssueType.NotFound, $"No patient has the identifier {identifier}.", FhirErrorCode.PatientNotFound));
         return await SummaryAsync(id, http, store, guard, audit, refresher, ct);
     }
 

@@ -60,7 +60,9 @@ public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable
     public ReadAccess ReadAccessFor(string resourceType, char permission)
     {
         var confined = ConfinedPatient(resourceType, permission);
-        if (context.IsAdministrator || !consent.Value.Enforce) return new ReadAccess(confined, null);
+        var excluded = context.IsAdministrator ? null
+            : Hl7.Fhir.Model.ModelInfo.SupportedResources.Where(t => Refusal(t, permission) is not null).ToArray();
+        if (context.IsAdministrator || !consent.Value.Enforce) return new ReadAccess(confined, null, excluded);
         var exempt = context.Role == KnownRoles.PrivacyOfficer ? new[] { "AuditEvent", "Consent" } : null;
         return new ReadAccess(confined, new ConsentAccess(
             context.Organization,
@@ -69,7 +71,24 @@ public sealed class AccessGuard(RequestContext context, IOptions<RoleAccessTable
             BreakGlass: context.IsBreakGlass,
             DenyAllByDefault: consent.Value.DenyAll,
             Now: time.GetUtcNow(),
-            ExemptTypes: exempt));
+            ExemptTypes: exempt), excluded);
+    }
+
+    /// <summary>
+    /// Whether the caller may change (update, patch, delete, or match in a conditional write) the
+    /// existing <paramref name="type"/>/<paramref name="id"/>: only when it may read it, so a write is
+    /// never a way to reach, overwrite or learn about withheld data (docs/consent.md, "Leak test
+    /// suite"). Integrations (role <c>system</c>) are exempt: a hospital's ADT feed must reach the
+    /// one record of a patient whatever the patient's preferences, or it would fork the record.
+    /// A resource that does not exist is changeable (update as create).
+    /// </summary>
+    public async Task<bool> MayChangeAsync(Storage.ResourceStore store, string type, string id, CancellationToken ct)
+    {
+        if (context.Role == KnownRoles.System) return true;
+        var access = ReadAccessFor(type, 'r');
+        if (access.Consent is null && access.ConfinedPatient is null) return true;
+        if (await store.ReadAsync(type, id, ct) is null) return true;
+        return await store.ReadAsync(type, id, ct, access) is not null;
     }
 
     /// <summary>The patient the caller is confined to for this type, when its granting scopes are all patient/ scopes.</summary>

@@ -17,8 +17,11 @@ public sealed record ConsentAccess(
     public IReadOnlyCollection<string> Exempt { get; } = ExemptTypes ?? [];
 }
 
-/// <summary>What a read is confined to: a patient's compartment (patient scopes) and consent.</summary>
-public sealed record ReadAccess(string? ConfinedPatient, ConsentAccess? Consent)
+/// <summary>
+/// What a read is confined to: a patient's compartment (patient scopes), consent, and the resource
+/// types the caller's role and scopes do not reach (kept out of system-level reads and includes).
+/// </summary>
+public sealed record ReadAccess(string? ConfinedPatient, ConsentAccess? Consent, IReadOnlyCollection<string>? ExcludedTypes = null)
 {
     /// <summary>No restriction: the gateway's own work (migrations, seeding, the operator's system token).</summary>
     public static readonly ReadAccess Unrestricted = new(null, null);

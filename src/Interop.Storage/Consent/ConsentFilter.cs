@@ -14,6 +14,13 @@ public static class ConsentFilter
 
     public static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access)
     {
+        if (access.ExcludedTypes is { Count: > 0 } excludedTypes)
+        {
+            // Types the caller's role or scopes do not reach (a clinician's AuditEvent) stay out of
+            // system-level reads and includes, not only out of type-level ones.
+            var excluded = excludedTypes.ToArray();
+            rows = rows.Where(r => !excluded.Contains(r.ResourceType));
+        }
         if (access.ConfinedPatient is { } patient)
             rows = rows.InPatientCompartment(db, patient);
         if (access.Consent is not { } a) return rows;
@@ -23,12 +30,17 @@ public static class ConsentFilter
         var now = Instants.ToStored(a.Now);
         var exempt = a.Exempt.ToArray();
         var rules = db.ConsentRules;
+        var current = db.Resources;
         const string nopat = SensitiveClasses.NoPatientDisclosure;
 
         if (a.PatientCaller)
         {
-            // A patient sees their own record (confinement above) except what is marked NOPAT.
-            return rows.Where(r => !r.SecurityLabels.Any(l => l.Code == nopat));
+            // A patient sees their own record (confinement above) except what is marked NOPAT. The
+            // current version's labels cover every earlier version: a label added later withholds
+            // the history too.
+            return rows.Where(r => !r.SecurityLabels.Any(l => l.Code == nopat)
+                && (r.IsCurrent || !current.Any(c => c.IsCurrent && c.ResourceType == r.ResourceType && c.ResourceId == r.ResourceId
+                    && c.SecurityLabels.Any(l => l.Code == nopat))));
         }
 
         // The organisation that recorded an item always sees it (custodian), and exempt types pass.
@@ -40,6 +52,17 @@ public static class ConsentFilter
                     && (x.Purpose == null || x.Purpose == purpose)
                     && (x.Start == null || x.Start <= now) && (x.End == null || x.End > now)
                     && r.Compartments.Any(c => c.PatientId == x.PatientId))));
+
+        // ...including the labels of the current version when this is an earlier one: a resource
+        // relabelled sensitive withholds its whole history, not just the versions since (vread, _history).
+        rows = rows.Where(r => r.IsCurrent || exempt.Contains(r.ResourceType) ||
+            !current.Any(cur => cur.IsCurrent && cur.ResourceType == r.ResourceType && cur.ResourceId == r.ResourceId && cur.Custodian != org
+                && cur.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
+                    !rules.Any(x => x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
+                        && (x.ActorOrganization == null || x.ActorOrganization == org)
+                        && (x.Purpose == null || x.Purpose == purpose)
+                        && (x.Start == null || x.Start <= now) && (x.End == null || x.End > now)
+                        && cur.Compartments.Any(c => c.PatientId == x.PatientId)))));
 
         if (a.BreakGlass) return rows; // break-glass overrides dissent, never sensitive classes
 
