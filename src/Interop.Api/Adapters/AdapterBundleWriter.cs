@@ -10,9 +10,9 @@ namespace Interop.Api.Adapters;
 /// entry), after two adapter-specific rewrites made inside the same locked database transaction:
 /// Organization entries for callers that may not register organisations
 /// (<see cref="OrganizationEntryRewriter"/>) and Patients whose demographics conflict with the
-/// stored record (<see cref="PatientDemographicsGuard"/>).
+/// stored record (<see cref="PatientMatchGuard"/>).
 /// </summary>
-public sealed class AdapterBundleWriter(ResourceStore store, BundleProcessor processor, OrganizationEntryRewriter organizations, PatientDemographicsGuard demographics)
+public sealed class AdapterBundleWriter(ResourceStore store, BundleProcessor processor, OrganizationEntryRewriter organizations, PatientMatchGuard demographics)
 {
     /// <summary>
     /// Stores <paramref name="transaction"/> in one database transaction (joining one already open,
