@@ -57,16 +57,14 @@ public sealed class PatientMatchGuard(ConditionalResolver resolver, ResourceStor
             nhs.Value = NhsNumber.Normalise(nhs.Value);
             var expression = $"Bundle.entry[{index}].resource";
             var candidates = await CandidatesAsync(nhs.Value!, ct);
-            var decision = PatientMatchRule.Decide(incoming, candidates, await SameSourceRecordAsync(incoming, ct));
+            var decision = PatientMatchRule.Decide(incoming, candidates);
             switch (decision.Kind)
             {
                 case PatientMatchKind.New:
                     break;
                 case PatientMatchKind.Merge:
                 case PatientMatchKind.SameSourceRecord:
-                    var target = candidates.FirstOrDefault(c => c.Id == decision.TargetId)
-                        ?? await ReadCandidateAsync(decision.TargetId!, ct);
-                    if (target is null) break;
+                    var target = candidates.Single(c => c.Id == decision.TargetId);
                     Target(entry, $"_id={target.Id}");
                     KeepStoredStatusWhenNoneSent(nhs, target.Patient);
                     if (DemographicConflict(entry, incoming, target, transaction, source, expression) is { } conflict) warnings.Add(conflict);
@@ -119,18 +117,6 @@ public sealed class PatientMatchGuard(ConditionalResolver resolver, ResourceStor
         return stored?.Json is not null && FhirSerialization.ParseStored(stored.Json) is Patient patient ? new PatientCandidate(id, patient) : null;
     }
 
-    /// <summary>The one stored Patient carrying an identifier of the sender's own (anything but the NHS number), if any.</summary>
-    private async Task<string?> SameSourceRecordAsync(Patient incoming, CancellationToken ct)
-    {
-        foreach (var identifier in incoming.Identifier)
-        {
-            if (identifier.System is null || identifier.System == KnownSystems.NhsNumber || string.IsNullOrWhiteSpace(identifier.Value)) continue;
-            var matches = await resolver.FindAsync("Patient", IdentifierCriteria(identifier), ct);
-            if (matches.Count == 1) return matches[0];
-        }
-        return null;
-    }
-
     /// <summary>
     /// Points the entry at one stored Patient, keeping its verb: a conditional update stays an update
     /// (R4 3.1.0.4.3), a conditional create stays "use it if it exists" (R4 3.1.0.8.1).
@@ -160,8 +146,10 @@ public sealed class PatientMatchGuard(ConditionalResolver resolver, ResourceStor
         Bundle transaction, string source, string expression)
     {
         var own = decision.SourceIdentifier!;
-        // Keyed on the sender's own identifier: its next message finds this Patient again (PatientMatchKind.SameSourceRecord).
-        Target(entry, IdentifierCriteria(own));
+        // Keyed on the sender's own identifier and the number (both must be on it: R4 search 3.1.1.4, repeated
+        // parameters AND), so it cannot land on another Patient that happens to carry the same local id.
+        // The sender's next message finds this Patient again as PatientMatchKind.SameSourceRecord.
+        Target(entry, $"{IdentifierCriteria(own)}&{IdentifierCriteria(nhs)}");
         entry.FullUrl ??= $"urn:uuid:{Guid.NewGuid()}";
         var key = Hash($"{own.System}|{own.Value}|{nhs.Value}");
         var flag = new Flag

@@ -10,8 +10,8 @@ namespace Interop.Core.Identity;
 /// the caller finds the candidates, this decides, in this order:
 /// <list type="number">
 /// <item>incoming verified and exactly one candidate verified: <see cref="PatientMatchKind.Merge"/> into it;</item>
-/// <item>a stored Patient carries the sender's own identifier: <see cref="PatientMatchKind.SameSourceRecord"/>
-/// (the sender said before who this is; its MRN / local id decides, not the number);</item>
+/// <item>a candidate also carries the sender's own identifier: <see cref="PatientMatchKind.SameSourceRecord"/>
+/// (the sender said before who this is, with this number; its MRN / local id decides, not the status);</item>
 /// <item>no candidate: <see cref="PatientMatchKind.New"/>;</item>
 /// <item>otherwise (either side unverified, or several verified candidates):
 /// <see cref="PatientMatchKind.KeptApart"/>, keyed on the sender's own identifier, or
@@ -22,8 +22,7 @@ public static class PatientMatchRule
 {
     /// <param name="incoming">The Patient the sender's record maps to; must carry an NHS number.</param>
     /// <param name="candidates">Current stored Patients with the same NHS number (retired ones, <c>link replaced-by</c>, are ignored).</param>
-    /// <param name="sameSourceRecordId">The stored Patient carrying one of the incoming identifiers other than the NHS number, if any.</param>
-    public static PatientMatchDecision Decide(Patient incoming, IReadOnlyList<PatientCandidate> candidates, string? sameSourceRecordId)
+    public static PatientMatchDecision Decide(Patient incoming, IReadOnlyList<PatientCandidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(incoming);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -35,8 +34,9 @@ public static class PatientMatchRule
 
         if (incomingStatus == NhsNumberVerification.Verified && verified.Count == 1)
             return new(PatientMatchKind.Merge, verified[0].Id, [], null, $"NHS number {nhs.Value} is verified on both records.");
-        if (sameSourceRecordId is not null)
-            return new(PatientMatchKind.SameSourceRecord, sameSourceRecordId, [], null, "The sender's own identifier is already on the stored Patient.");
+        var own = live.FirstOrDefault(c => SharesSourceIdentifier(c.Patient, incoming));
+        if (own is not null)
+            return new(PatientMatchKind.SameSourceRecord, own.Id, [], null, "The sender's own identifier is already on the stored Patient.");
         if (live.Count == 0)
             return new(PatientMatchKind.New, null, [], null, $"No stored Patient has NHS number {nhs.Value}.");
 
@@ -59,6 +59,10 @@ public static class PatientMatchRule
         return patient.Identifier.FirstOrDefault(i =>
             i.System != KnownSystems.NhsNumber && !string.IsNullOrWhiteSpace(i.System) && !string.IsNullOrWhiteSpace(i.Value));
     }
+
+    private static bool SharesSourceIdentifier(Patient stored, Patient incoming) =>
+        incoming.Identifier.Any(i => i.System != KnownSystems.NhsNumber && !string.IsNullOrWhiteSpace(i.Value)
+            && stored.Identifier.Any(s => s.System == i.System && s.Value == i.Value));
 
     /// <summary>Merged away by ADT^A40 (FHIR R4 patient.html#links): not a match any more.</summary>
     private static bool IsRetired(Patient patient) =>
