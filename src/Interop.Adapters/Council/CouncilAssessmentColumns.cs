@@ -11,6 +11,8 @@ public static class CouncilAssessmentColumns
     public const string AssessmentId = "assessmentId";
     public const string PersonId = "personId";
     public const string NhsNumber = "nhsNumber";
+    /// <summary>Optional PDS trace status of the NHS number, <c>01</c>..<c>08</c>; without <c>01</c> the row never merges with another organisation's record.</summary>
+    public const string NhsNumberStatus = "nhsNumberStatus";
     public const string FamilyName = "familyName";
     public const string GivenName = "givenName";
     public const string BirthDate = "birthDate";
@@ -39,7 +41,7 @@ public static class CouncilAssessmentColumns
     /// <summary>Every column the format defines, in the documented order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        CouncilCode, CouncilName, AssessmentId, PersonId, NhsNumber, FamilyName, GivenName, BirthDate,
+        CouncilCode, CouncilName, AssessmentId, PersonId, NhsNumber, NhsNumberStatus, FamilyName, GivenName, BirthDate,
         AssessmentType, StartDate, CompletionDate, AssessorName, AssessorTeam, Status,
         .. EligibilityOutcome.All.SelectMany(o => new[] { o.UnableColumn, o.NoteColumn }),
         SignificantWellbeingImpact, EligibleNeeds, EventOutcome, PrimarySupportReason, SupportPlanGoals,

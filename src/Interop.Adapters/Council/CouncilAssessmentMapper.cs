@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
+using Interop.Core.Identity;
 using Interop.Core.Known;
 using FhirTask = Hl7.Fhir.Model.Task;
 
@@ -152,11 +153,14 @@ public static class CouncilAssessmentMapper
 
     private static Patient MapPatient(CouncilAssessmentRow row)
     {
+        var nhs = new Identifier(KnownSystems.NhsNumber, row.NhsNumber);
+        // UK Core Patient.identifier:nhsNumber.extension:nhsNumberVerificationStatus, only when the council says (CLD carries none).
+        if (NhsNumberVerification.IsKnown(row.NhsNumberStatus)) NhsNumberVerification.Set(nhs, row.NhsNumberStatus!);
         var patient = new Patient
         {
             Identifier =
             [
-                new Identifier(KnownSystems.NhsNumber, row.NhsNumber),
+                nhs,
                 new Identifier(CouncilIdentifiers.PersonSystem(row.CouncilCode), row.PersonId),
             ],
             BirthDate = row.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

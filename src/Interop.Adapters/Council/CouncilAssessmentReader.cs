@@ -265,6 +265,8 @@ public static partial class CouncilAssessmentReader
             nhsNumber = null;
         }
 
+        var nhsNumberStatus = Code(C.NhsNumberStatus, Interop.Core.Identity.NhsNumberVerification.Displays.Keys, required: false, "NHS number verification status");
+
         var birthDate = Date(C.BirthDate, required: false);
         var assessmentType = Code(C.AssessmentType, KnownCouncilCodes.AssessmentTypes.Keys, required: true, "assessment type");
         var startDate = Date(C.StartDate, required: true);
@@ -312,6 +314,7 @@ public static partial class CouncilAssessmentReader
             AssessmentId = assessmentId!,
             PersonId = personId!,
             NhsNumber = Interop.Core.Identity.NhsNumber.Normalise(nhsNumber)!,
+            NhsNumberStatus = nhsNumberStatus,
             FamilyName = Get(C.FamilyName),
             GivenName = Get(C.GivenName),
             BirthDate = birthDate,

@@ -17,6 +17,8 @@ public sealed record CouncilAssessmentRow
     /// <summary>The council's person id (LA person unique identifier in CLD).</summary>
     public required string PersonId { get; init; }
     public required string NhsNumber { get; init; }
+    /// <summary>NHS number verification status (England code <c>01</c>..<c>08</c>), when the council traced it; null = unverified.</summary>
+    public string? NhsNumberStatus { get; init; }
     public string? FamilyName { get; init; }
     public string? GivenName { get; init; }
     public DateOnly? BirthDate { get; init; }

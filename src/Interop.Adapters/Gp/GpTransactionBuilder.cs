@@ -98,9 +98,8 @@ internal sealed partial class GpTransactionBuilder
     private void AddPatient()
     {
         var nhs = new Identifier(KnownSystems.NhsNumber, NhsNumber.Normalise(_patient.NhsNumber)!);
-        if (_patient.NhsNumberStatus is { } status && GpVocabulary.NhsNumberStatus.TryGetValue(status, out var display))
-            nhs.Extension.Add(new Extension(KnownSystems.UkCoreNhsNumberVerificationStatusExtension,
-                Concept(KnownSystems.UkCoreNhsNumberVerificationStatusEngland, status, display)));
+        // UK Core: Patient.identifier:nhsNumber.extension:nhsNumberVerificationStatus; what the matching rule reads.
+        if (NhsNumberVerification.IsKnown(_patient.NhsNumberStatus)) NhsNumberVerification.Set(nhs, _patient.NhsNumberStatus!);
 
         var patient = new Patient { Identifier = [nhs] };
         if (!string.IsNullOrWhiteSpace(_patient.LocalId)) patient.Identifier.Add(SourceId(_patient.LocalId.Trim()));

@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Interop.Core.Identity;
 using Interop.Core.Known;
 
 namespace Interop.Adapters.Gp;
@@ -60,17 +61,7 @@ internal static class GpVocabulary
         };
 
     /// <summary>UKCore-NHSNumberVerificationStatusEngland codes and displays (domain notes 2.3).</summary>
-    public static readonly IReadOnlyDictionary<string, string> NhsNumberStatus = new Dictionary<string, string>
-    {
-        ["01"] = "Number present and verified",
-        ["02"] = "Number present but not traced",
-        ["03"] = "Trace required",
-        ["04"] = "Trace attempted - No match or multiple match found",
-        ["05"] = "Trace needs to be resolved - (NHS number or patient detail conflict)",
-        ["06"] = "Trace in progress",
-        ["07"] = "Number not present and trace not required",
-        ["08"] = "Trace postponed (baby under six weeks old)",
-    };
+    public static IReadOnlyDictionary<string, string> NhsNumberStatus => NhsNumberVerification.Displays;
 
     /// <summary>
     /// GP-recorded consent codes (SNOMED, NHS DocumentConsentSnCT subset; domain notes 3.1): true = consent given

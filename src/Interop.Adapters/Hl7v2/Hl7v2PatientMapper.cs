@@ -122,16 +122,24 @@ internal static partial class Hl7v2PatientMapper
         return identifiers;
     }
 
-    /// <summary>The NHS number verification status from PID-32 (e.g. <c>NSTS02</c>), for the UK Core extension.</summary>
-    public static void AddVerificationStatus(Patient patient, Hl7v2Segment pid)
+    /// <summary>
+    /// The NHS number verification status from PID-32 (UK ITK: <c>NSTS01</c>..<c>NSTS08</c>, bare codes
+    /// accepted), for the UK Core extension. Anything else is warned about and the number counts as unverified.
+    /// </summary>
+    public static void AddVerificationStatus(Hl7v2MappingContext context, Patient patient, Hl7v2Segment pid)
     {
         var status = Hl7v2DataTypes.Clean(pid.Get(32));
         if (status is null) return;
-        var match = TraceStatusPattern().Match(status);
-        if (!match.Success) return;
-        var nhs = patient.Identifier.FirstOrDefault(i => i.System == KnownSystems.NhsNumber);
-        nhs?.Extension.Add(new Extension(KnownSystems.UkCoreNhsNumberVerificationStatusExtension,
-            new CodeableConcept(KnownSystems.UkCoreNhsNumberVerificationStatusEngland, match.Groups[1].Value)));
+        var match = TraceStatusPattern().Match(status.ToUpperInvariant());
+        if (!match.Success)
+        {
+            context.Warning(Hl7v2ErrorCode.TableValueNotFound,
+                $"PID-32 '{status}' is not an NHS number verification status (NSTS01 to NSTS08); the NHS number is treated as unverified.", pid, 32);
+            return;
+        }
+        // UK Core shape (coding with its display) on the NHS number identifier; absent PID-32 = unverified for matching.
+        if (patient.Identifier.FirstOrDefault(i => i.System == KnownSystems.NhsNumber) is { } nhs)
+            NhsNumberVerification.Set(nhs, match.Groups[1].Value);
     }
 
     private static void MapGeneralPractitioner(Hl7v2MappingContext context, Patient patient, Hl7v2Segment pd1)

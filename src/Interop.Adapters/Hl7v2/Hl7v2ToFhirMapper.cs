@@ -110,7 +110,7 @@ public sealed class Hl7v2ToFhirMapper
         }
         var mapped = Hl7v2PatientMapper.Map(context, pid, FollowingSegment(message, pid, "PD1"));
         if (mapped is null) return;
-        Hl7v2PatientMapper.AddVerificationStatus(mapped.Patient, pid);
+        Hl7v2PatientMapper.AddVerificationStatus(context, mapped.Patient, pid);
         // A08/A28/A31 carry the sender's current demographics: conditional update. Other events only
         // need the patient to exist: conditional create, so they never overwrite richer data.
         var patient = context.Add(mapped.Patient, DemographicUpdates.Contains(trigger)
@@ -157,7 +157,7 @@ public sealed class Hl7v2ToFhirMapper
                     report = null;
                     observation = null;
                     if (mapped is null) break;
-                    Hl7v2PatientMapper.AddVerificationStatus(mapped.Patient, segment);
+                    Hl7v2PatientMapper.AddVerificationStatus(context, mapped.Patient, segment);
                     patient = context.Add(mapped.Patient, Hl7v2MappingContext.ConditionalCreate("Patient", mapped.Key));
                     break;
                 case "ORC":
@@ -217,7 +217,7 @@ public sealed class Hl7v2ToFhirMapper
             if (retired.Count == 0 && !context.Problems.Any(p => p.SegmentIndex == mrg.Index))
                 context.Error(Hl7v2ErrorCode.RequiredFieldMissing, "MRG-1 prior patient identifier list is empty.", mrg, 1);
             if (survivor is null || retired.Count == 0) continue;
-            Hl7v2PatientMapper.AddVerificationStatus(survivor.Patient, pid);
+            Hl7v2PatientMapper.AddVerificationStatus(context, survivor.Patient, pid);
             context.Add(survivor.Patient, Hl7v2MappingContext.ConditionalCreate("Patient", survivor.Key));
             merges.Add(new Hl7v2Merge(
                 ToToken(survivor.Key),

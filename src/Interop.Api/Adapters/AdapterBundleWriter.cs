@@ -9,10 +9,11 @@ namespace Interop.Api.Adapters;
 /// (architecture decision 9: <see cref="BundleProcessor"/>, all or nothing, scope checks per
 /// entry), after two adapter-specific rewrites made inside the same locked database transaction:
 /// Organization entries for callers that may not register organisations
-/// (<see cref="OrganizationEntryRewriter"/>) and Patients whose demographics conflict with the
-/// stored record (<see cref="PatientDemographicsGuard"/>).
+/// (<see cref="OrganizationEntryRewriter"/>) and Patient entries, pointed at the stored Patient
+/// they belong to or kept apart when their NHS number is not verified on both sides
+/// (<see cref="PatientMatchGuard"/>).
 /// </summary>
-public sealed class AdapterBundleWriter(ResourceStore store, BundleProcessor processor, OrganizationEntryRewriter organizations, PatientDemographicsGuard demographics)
+public sealed class AdapterBundleWriter(ResourceStore store, BundleProcessor processor, OrganizationEntryRewriter organizations, PatientMatchGuard patients)
 {
     /// <summary>
     /// Stores <paramref name="transaction"/> in one database transaction (joining one already open,
@@ -24,7 +25,7 @@ public sealed class AdapterBundleWriter(ResourceStore store, BundleProcessor pro
         store.InTransactionAsync(async () =>
         {
             await organizations.RewriteAsync(transaction, ct);
-            var warnings = await demographics.CheckAsync(transaction, source, ct);
+            var warnings = await patients.CheckAsync(transaction, source, ct);
             var response = await processor.ProcessAsync(transaction, http, ct);
             return new AdapterWriteResult(transaction, response, warnings);
         }, ct);

@@ -20,7 +20,7 @@ public static class AdapterServiceCollectionExtensions
         services.AddSingleton(_ => new Hl7v2ToFhirMapper());
         services.AddSingleton(sp => new Hl7v2AckBuilder(sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<OrganizationEntryRewriter>();
-        services.AddScoped<PatientDemographicsGuard>();
+        services.AddScoped<PatientMatchGuard>();
         services.AddScoped<AdapterBundleWriter>();
         services.AddScoped<PatientMergeApplier>();
         services.AddScoped<DischargeNotificationOutbox>();

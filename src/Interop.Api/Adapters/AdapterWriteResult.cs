@@ -6,7 +6,7 @@ namespace Interop.Api.Adapters;
 /// <summary>
 /// What storing one adapter transaction produced: the transaction as finally stored (entries may
 /// have been rewritten, see <see cref="AdapterBundleWriter"/>), its transaction-response (entries
-/// in the same order), and warnings for the sender (e.g. conflicting demographics).
+/// in the same order), and warnings for the sender (e.g. conflicting demographics, a record kept apart).
 /// </summary>
 public sealed record AdapterWriteResult(Bundle Transaction, BundleDocument Response, IReadOnlyList<OperationOutcome.IssueComponent> Warnings)
 {

@@ -14,6 +14,7 @@ namespace Interop.Api.Adapters;
 /// council, writes the council's notification to <c>outbox_messages</c> in the same database
 /// transaction as the discharge: either both are committed or neither, so a notification is
 /// never lost nor sent for a discharge that was rolled back. <see cref="OutboxDispatcher"/> sends it.
+/// A discharge is notified once per episode (<see cref="MessageId"/>): a repeated A03 queues nothing.
 /// </summary>
 public sealed class DischargeNotificationOutbox(ResourceStore store, IOptions<CouncilAdapterOptions> options, TimeProvider time, ILogger<DischargeNotificationOutbox> logger)
 {
@@ -42,10 +43,18 @@ public sealed class DischargeNotificationOutbox(ResourceStore store, IOptions<Co
                 logger.LogWarning("No council notification for Encounter/{Encounter}: {Reason}", encounter.Id, e.Message);
                 continue;
             }
+            // One notification per discharge and episode: a second A03 for the same encounter (a
+            // correction, or the PAS sending it twice under new control ids) finds the id taken.
+            var id = MessageId(encounter.Id!, episode.Id!);
+            if (await store.Db.OutboxMessages.AsNoTracking().AnyAsync(m => m.Id == id, ct))
+            {
+                logger.LogInformation("Council notification for Encounter/{Encounter} and EpisodeOfCare/{Episode} already queued", encounter.Id, episode.Id);
+                continue;
+            }
             var now = Instants.ToStored(time.GetUtcNow());
             store.Db.OutboxMessages.Add(new OutboxMessageRow
             {
-                Id = ResourceStore.NewId(),
+                Id = id,
                 Kind = Kind,
                 Destination = destination.ToString(),
                 ContentType = notification.ContentType,
@@ -62,6 +71,13 @@ public sealed class DischargeNotificationOutbox(ResourceStore store, IOptions<Co
         }
         return queued;
     }
+
+    /// <summary>
+    /// The outbox id (and so the Idempotency-Key the council sees) of the notification for one
+    /// discharge and episode: a name-based UUID, the same however often the discharge is sent.
+    /// </summary>
+    public static string MessageId(string encounterId, string episodeId) =>
+        NameBasedUuid.Create(NameBasedUuid.CouncilNamespace, $"{Kind}/Encounter/{encounterId}/EpisodeOfCare/{episodeId}").ToString("D");
 
     private async Task<T?> ReadAsync<T>(string location, CancellationToken ct) where T : Resource
     {

@@ -15,7 +15,10 @@ namespace Interop.Api.Fhir;
 public sealed class ConditionalResolver(SearchQueryParser parser, SearchEngine engine)
 {
     /// <summary>The ids of current, non-deleted resources of <paramref name="type"/> matching <paramref name="criteria"/> (a query string); at most two.</summary>
-    public async Task<IReadOnlyList<string>> FindAsync(string type, string criteria, CancellationToken ct)
+    public Task<IReadOnlyList<string>> FindAsync(string type, string criteria, CancellationToken ct) => FindAsync(type, criteria, 2, ct);
+
+    /// <summary>As <see cref="FindAsync(string, string, CancellationToken)"/>, up to <paramref name="limit"/> ids (e.g. every Patient sharing an NHS number).</summary>
+    public async Task<IReadOnlyList<string>> FindAsync(string type, string criteria, int limit, CancellationToken ct)
     {
         var parsed = QueryHelpers.ParseQuery(criteria.StartsWith('?') ? criteria : "?" + criteria);
         var pairs = parsed.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
@@ -29,6 +32,6 @@ public sealed class ConditionalResolver(SearchQueryParser parser, SearchEngine e
         }
         if (query.Criteria.Count == 0)
             throw FhirException.BadRequest($"Conditional criteria for {type} are empty; give at least one search parameter.");
-        return await engine.FindIdsAsync(type, query, 2, ct: ct);
+        return await engine.FindIdsAsync(type, query, limit, ct: ct);
     }
 }

@@ -30,18 +30,23 @@ internal static class AdapterTestSupport
         return id + "|" + string.Join('|', values);
     }
 
-    /// <summary>An ADT message for a patient (NHS number and/or MRN at RBQ) with a visit number; A03 carries a discharge time.</summary>
-    public static string Adt(string trigger, string controlId, string? nhsNumber, string mrn, string visit,
-        string family = "TESTER", string given = "Alex", string dob = "19700101", string facility = "RBQ")
+    /// <summary>
+    /// An ADT message for a patient (NHS number and/or MRN at RBQ) with a visit number; A03 carries a
+    /// discharge time; <paramref name="nhsStatus"/> goes to PID-32 (e.g. <c>NSTS01</c>), none when null.
+    /// </summary>
+    public static string Adt(string trigger, string controlId, string? nhsNumber, string? mrn, string visit,
+        string family = "TESTER", string given = "Alex", string dob = "19700101", string facility = "RBQ", string? nhsStatus = null)
     {
         var identifiers = new List<string>();
         if (nhsNumber is not null) identifiers.Add($"{nhsNumber}^^^NHS^NH");
-        identifiers.Add($"{mrn}^^^{facility}^MR");
+        if (mrn is not null) identifiers.Add($"{mrn}^^^{facility}^MR");
         var segments = new List<string>
         {
             $"MSH|^~\\&|PAS|{facility}|INTEROP|INTEROP|20240601120000||ADT^{trigger}^ADT_A01|{controlId}|P|2.5",
             Segment("EVN", (1, trigger), (2, "20240601120000")),
-            Segment("PID", (1, "1"), (3, string.Join('~', identifiers)), (5, $"{family}^{given}"), (7, dob), (8, "F")),
+            nhsStatus is null
+                ? Segment("PID", (1, "1"), (3, string.Join('~', identifiers)), (5, $"{family}^{given}"), (7, dob), (8, "F"))
+                : Segment("PID", (1, "1"), (3, string.Join('~', identifiers)), (5, $"{family}^{given}"), (7, dob), (8, "F"), (32, nhsStatus)),
         };
         var pv1 = new List<(int, string)> { (1, "1"), (2, "I"), (3, $"WARD1^^^{facility}"), (19, $"{visit}^^^{facility}^VN"), (44, "20240601110000") };
         if (trigger == "A03") pv1.Add((45, "20240609143000"));

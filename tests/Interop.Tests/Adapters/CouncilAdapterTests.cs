@@ -19,10 +19,12 @@ public sealed class CouncilAdapterTests(StorageProvider provider) : ApiFixture(p
     [OneTimeSetUp]
     public async Task RegisterCouncilAsync() => await RegisterOrganizationAsync("LIVCC", "council");
 
-    internal const string Header = "councilCode,councilName,assessmentId,personId,nhsNumber,familyName,givenName,birthDate,assessmentType,startDate,completionDate,status,eligibleNeeds,serviceComponent,serviceStartDate,serviceStatus";
+    internal const string Header = "councilCode,councilName,assessmentId,personId,nhsNumber,nhsNumberStatus,familyName,givenName,birthDate,assessmentType,startDate,completionDate,status,eligibleNeeds,serviceComponent,serviceStartDate,serviceStatus";
 
-    internal static string Row(string assessmentId, string nhsNumber, string startDate = "2024-03-04", string status = "completed", string completion = "2024-03-18") =>
-        $"LIVCC,Liverpool City Council,{assessmentId},P{assessmentId},{nhsNumber},TESTER,Sam,1950-01-01,needs,{startDate},{completion},{status},yes,HS,2024-03-25,active";
+    /// <summary>A good row; the NHS number is verified (<c>01</c>) unless <paramref name="nhsStatus"/> says otherwise ("" = no status).</summary>
+    internal static string Row(string assessmentId, string nhsNumber, string startDate = "2024-03-04", string status = "completed", string completion = "2024-03-18",
+        string nhsStatus = "01", string? personId = null) =>
+        $"LIVCC,Liverpool City Council,{assessmentId},{personId ?? "P" + assessmentId},{nhsNumber},{nhsStatus},TESTER,Sam,1950-01-01,needs,{startDate},{completion},{status},yes,HS,2024-03-25,active";
 
     private Task<HttpResponseMessage> PostCsvAsync(string csv, HttpClient? client = null) =>
         (client ?? Client).PostAsync("/adapters/council/assessments", new StringContent(csv, Encoding.UTF8, "text/csv"));

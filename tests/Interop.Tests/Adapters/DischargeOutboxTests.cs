@@ -120,7 +120,7 @@ public sealed class DischargeOutboxTests(StorageProvider provider) : ApiFixture(
         using (var hospital = first.CreateClient())
         {
             hospital.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create("RBQ", "system", "system/*.cru"));
-            var response = await hospital.PostAsync("/adapters/hospital/hl7v2", Hl7Body(Adt("A03", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101")));
+            var response = await hospital.PostAsync("/adapters/hospital/hl7v2", Hl7Body(Adt("A03", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101", nhsStatus: "NSTS01")));
             var ack = await response.Content.ReadAsStringAsync();
             Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
         }
@@ -154,8 +154,39 @@ public sealed class DischargeOutboxTests(StorageProvider provider) : ApiFixture(
         var csv = string.Join("\n", CouncilAdapterTests.Header, CouncilAdapterTests.Row(NewKey("A"), nhs));
         Assert.That((await Client.PostAsync("/adapters/council/assessments", new StringContent(csv, Encoding.UTF8, "text/csv"))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var before = await WithDbAsync(Factory, db => db.OutboxMessages.CountAsync());
-        var ack = await (await Client.PostAsync("/adapters/hospital/hl7v2", Hl7Body(Adt("A01", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101")))).Content.ReadAsStringAsync();
+        var ack = await (await Client.PostAsync("/adapters/hospital/hl7v2", Hl7Body(Adt("A01", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101", nhsStatus: "NSTS01")))).Content.ReadAsStringAsync();
         Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
         Assert.That(await WithDbAsync(Factory, db => db.OutboxMessages.CountAsync()), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task A_second_discharge_of_the_same_encounter_queues_no_second_notification()
+    {
+        var nhs = Builders.NextNhsNumber();
+        var csv = string.Join("\n", CouncilAdapterTests.Header, CouncilAdapterTests.Row(NewKey("A"), nhs));
+        Assert.That((await Client.PostAsync("/adapters/council/assessments", new StringContent(csv, Encoding.UTF8, "text/csv"))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var (mrn, visit) = (NewKey("M"), NewKey("V"));
+
+        // The PAS sends the discharge again under a new control id (so it is not a resend the de-duplication would catch).
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var ack = await (await Client.PostAsync("/adapters/hospital/hl7v2",
+                Hl7Body(Adt("A03", NewControlId(), nhs, mrn, visit, family: "TESTER", dob: "19500101", nhsStatus: "NSTS01")))).Content.ReadAsStringAsync();
+            Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
+        }
+        Assert.That(await WithDbAsync(Factory, db => db.OutboxMessages.CountAsync(m => m.Body.Contains(nhs))), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_discharge_kept_apart_by_an_unverified_nhs_number_notifies_no_council()
+    {
+        var nhs = Builders.NextNhsNumber();
+        var csv = string.Join("\n", CouncilAdapterTests.Header, CouncilAdapterTests.Row(NewKey("A"), nhs));
+        Assert.That((await Client.PostAsync("/adapters/council/assessments", new StringContent(csv, Encoding.UTF8, "text/csv"))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var ack = await (await Client.PostAsync("/adapters/hospital/hl7v2",
+            Hl7Body(Adt("A03", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101")))).Content.ReadAsStringAsync();
+        Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
+        Assert.That(await WithDbAsync(Factory, db => db.OutboxMessages.CountAsync(m => m.Body.Contains(nhs))), Is.Zero,
+            "the hospital's record is not known to be the council's client until a person confirms it");
     }
 }

@@ -151,8 +151,9 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
     public async Task Conflicting_demographics_keep_the_stored_patient_raise_a_flag_and_warn()
     {
         var nhs = Builders.NextNhsNumber();
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "ORIGINAL", dob: "19500101"))), Is.EqualTo("AA"));
-        var ack = await PostAsync(Adt("A08", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "DIFFERENT", dob: "19600101"));
+        // Both verified (PID-32 NSTS01): one person, so the contradiction is a conflict, not a possible match.
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "ORIGINAL", dob: "19500101", nhsStatus: "NSTS01"))), Is.EqualTo("AA"));
+        var ack = await PostAsync(Adt("A08", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "DIFFERENT", dob: "19600101", nhsStatus: "NSTS01"));
 
         Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
         Assert.That(ack, Does.Contain("Conflicting demographics").Or.Contain("stored demographics were kept"));
@@ -209,7 +210,7 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
         var gpPatient = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(nhs))).Single();
 
         var visit = NewKey("V");
-        var ack = await PostAsync(Adt("A01", NewControlId(), nhs, NewKey("M"), visit, family: "SMITH", dob: "19610302"));
+        var ack = await PostAsync(Adt("A01", NewControlId(), nhs, NewKey("M"), visit, family: "SMITH", dob: "19610302", nhsStatus: "NSTS01"));
         Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
         Assert.That(await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(nhs)), Has.Count.EqualTo(1), "one Patient per NHS number");
         var encounter = (await CurrentAsync<Encounter>(Factory.Services, e => e.Identifier.Any(i => i.Value == visit))).Single();
