@@ -14,8 +14,9 @@ namespace Interop.Tests.Hosting;
 /// requests already in flight still get their answer, and every answer it sent has its
 /// AuditEvent in the database afterwards - the audit writer's last group commit is not lost.
 /// </summary>
+// SQLite only, so it runs everywhere: the drain order (server first, then the audit writer's last
+// commit) does not depend on the provider, and the PostgreSQL replicas are covered by ScaleOutTests.
 [TestFixture(StorageProvider.Sqlite)]
-[TestFixture(StorageProvider.PostgreSql)]
 [NonParallelizable]
 public sealed class GracefulShutdownTests(StorageProvider provider)
 {
@@ -75,8 +76,10 @@ public sealed class GracefulShutdownTests(StorageProvider provider)
                     answered.Add(traceId);
                     if (sentBeforeTheSignal && Volatile.Read(ref signalled) == 1) Interlocked.Increment(ref answeredAcrossTheSignal);
                 }
-                else if (Volatile.Read(ref signalled) == 0)
+                else
                 {
+                    // Draining means finishing what was accepted: an error answer (say 500 because the audit
+                    // writer stopped before the server had drained) is a failed request, before or after the signal.
                     unexpected.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 }
             }

@@ -217,7 +217,8 @@ public sealed class ScaleOutTests
     [Test]
     public async Task Discharges_through_both_gateways_reach_the_council_once_each_through_an_outage()
     {
-        const int discharges = 8;
+        const int discharges = 6;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Council.Down = true;
         var nhsNumbers = Enumerable.Range(0, discharges).Select(_ => Builders.NextNhsNumber()).ToList();
         var csv = string.Join("\n", [CouncilAdapterTests.Header, .. nhsNumbers.Select(nhs => CouncilAdapterTests.Row(NewKey("A"), nhs))]);
@@ -232,6 +233,7 @@ public sealed class ScaleOutTests
             return await response.Content.ReadAsStringAsync();
         }));
         Assert.That(acks.Select(MsaCode), Is.All.EqualTo("AA"), string.Join(Environment.NewLine, acks));
+        TestContext.Out.WriteLine($"{clock.Elapsed}: {discharges} discharges stored");
 
         var outboxIds = await OutboxIdsAsync(nhsNumbers);
         Assert.That(outboxIds.Values, Is.All.Count.EqualTo(1), "one notification queued per discharge");
@@ -239,12 +241,14 @@ public sealed class ScaleOutTests
 
         await EventuallyAsync(() => Task.FromResult(Council.Requests.Where(r => r.Status == 503).Select(r => r.IdempotencyKey).ToHashSet().IsSupersetOf(expectedKeys)),
             "every notification was refused at least once while the council is down");
+        TestContext.Out.WriteLine($"{clock.Elapsed}: every notification refused at least once; the council comes back");
         Council.Down = false;
         await EventuallyAsync(async () =>
         {
             await using var db = Database.CreateContext();
             return await db.OutboxMessages.CountAsync(m => expectedKeys.Contains(m.Id) && m.DeliveredAt != null) == discharges;
         }, "every notification is recorded as delivered after the council came back");
+        TestContext.Out.WriteLine($"{clock.Elapsed}: every notification delivered");
         await Task.Delay(TimeSpan.FromSeconds(1)); // a second delivery, if either dispatcher made one, would come within a few polls
 
         var accepted = Council.Accepted.Where(r => r.IdempotencyKey is { } key && expectedKeys.Contains(key)).ToList();
@@ -292,7 +296,8 @@ public sealed class ScaleOutTests
         var id = (await created.ReadAsync<Patient>()).Id;
 
         // Reads, searches and updates at once on both replicas: every one queues its AuditEvent in its own replica's group commit.
-        const int requestsPerGateway = 40;
+        const int requestsPerGateway = 24;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var answered = new ConcurrentBag<string>();
         var unexpected = new ConcurrentBag<string>();
         await Task.WhenAll(_clients.SelectMany(client => Enumerable.Range(0, requestsPerGateway).Select(async i =>
@@ -311,7 +316,9 @@ public sealed class ScaleOutTests
 
         Assert.That(unexpected, Is.Empty);
         Assert.That(answered, Has.Count.EqualTo(_clients.Count * requestsPerGateway));
+        TestContext.Out.WriteLine($"{clock.Elapsed}: {answered.Count} requests answered");
         var audited = await AuditTrail.CountByRequestIdAsync(Database);
+        TestContext.Out.WriteLine($"{clock.Elapsed}: {audited.Count} audited requests read back");
         var missing = answered.Where(t => !audited.ContainsKey(t)).ToList();
         var doubled = answered.Where(t => audited.GetValueOrDefault(t) > 1).ToList();
         Assert.That(missing, Is.Empty, "every answered request has its AuditEvent");
