@@ -9,7 +9,7 @@ namespace Interop.Api.Adapters;
 /// Delivers <c>outbox_messages</c> rows that are due, at least once, with exponential back-off;
 /// a permanent refusal parks the row for an operator. Safe with several gateway instances on one
 /// database: a row is claimed by an UPDATE whose WHERE names the lease value read (and that it is
-/// still undelivered), and only the instance whose UPDATE affected the row sends it. Delivery is
+/// still undelivered and due), and only the instance whose UPDATE affected the row sends it. Delivery is
 /// recorded by an UPDATE guarded on <c>DeliveredAt IS NULL</c>, so it is recorded exactly once.
 /// The partner sees the row id as <c>Idempotency-Key</c>, so a resend after a crash is recognisable.
 /// </summary>
@@ -61,8 +61,10 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Outbo
         {
             var lease = Instants.ToStored(time.GetUtcNow() + o.Lease);
             var previous = candidate.LeaseUntil;
+            // Still due is part of the claim: between this instance's read and its claim another one may have
+            // tried the row, failed and released it with a later NextAttemptAt; claiming it then would skip the back-off.
             var claimed = await db.OutboxMessages
-                .Where(m => m.Id == candidate.Id && m.DeliveredAt == null && m.ParkedAt == null && m.LeaseUntil == previous)
+                .Where(m => m.Id == candidate.Id && m.DeliveredAt == null && m.ParkedAt == null && m.NextAttemptAt <= now && m.LeaseUntil == previous)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, lease), ct);
             if (claimed != 1) continue; // another instance got it first
             var message = await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.Id == candidate.Id, ct);

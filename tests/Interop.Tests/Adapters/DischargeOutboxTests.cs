@@ -1,14 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Interop.Storage;
 using Interop.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using static Interop.Tests.Adapters.AdapterTestSupport;
 using Task = System.Threading.Tasks.Task;
@@ -23,43 +18,9 @@ namespace Interop.Tests.Adapters;
 [TestFixture(StorageProvider.PostgreSql)]
 public sealed class DischargeOutboxTests(StorageProvider provider) : ApiFixture(provider)
 {
-    /// <summary>A council endpoint on 127.0.0.1 that answers 503 while <see cref="Down"/>, else 202, recording each request.</summary>
-    private sealed class Council : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
+    private FakeCouncilEndpoint? _startedCouncil;
 
-        public volatile bool Down = true;
-
-        public ConcurrentQueue<(string? Key, int Status)> Requests { get; } = new();
-
-        public string Url { get; }
-
-        private Council(WebApplication app, string url) => (_app, Url) = (app, url);
-
-        public static async Task<Council> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            Council? council = null;
-            app.MapPost("/notify", (HttpRequest request) =>
-            {
-                var status = council!.Down ? 503 : 202;
-                council.Requests.Enqueue((request.Headers["Idempotency-Key"].FirstOrDefault(), status));
-                return Results.StatusCode(status);
-            });
-            await app.StartAsync();
-            council = new Council(app, app.Urls.Single() + "/notify");
-            return council;
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-    }
-
-    private Council? _startedCouncil;
-
-    private Council _council => _startedCouncil ??= Council.StartAsync().GetAwaiter().GetResult();
+    private FakeCouncilEndpoint _council => _startedCouncil ??= FakeCouncilEndpoint.StartAsync().GetAwaiter().GetResult();
 
     // The fixture's own gateway queues but does not dispatch; the test runs two gateways that do, one after the other.
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -137,7 +98,7 @@ public sealed class DischargeOutboxTests(StorageProvider provider) : ApiFixture(
         await Task.Delay(1000); // a second delivery, if the dispatcher were to make one, would come within a few polls
 
         var requests = _council.Requests.ToList();
-        Assert.That(requests.Select(r => r.Key).Distinct(), Is.EqualTo(new[] { outboxId }), "every attempt carries the outbox id as Idempotency-Key");
+        Assert.That(requests.Select(r => r.IdempotencyKey).Distinct(), Is.EqualTo(new[] { outboxId }), "every attempt carries the outbox id as Idempotency-Key");
         Assert.That(requests.Count(r => r.Status == 202), Is.EqualTo(1), "accepted exactly once");
         Assert.That(requests.Count(r => r.Status == 503), Is.GreaterThanOrEqualTo(2));
         var row = await WithDbAsync(second, db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == outboxId));

@@ -29,6 +29,8 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The last lines the process printed, for failure messages.</summary>
     public string RecentOutput
     {
@@ -92,6 +94,34 @@ public sealed class GatewayProcess : IAsyncDisposable
         return info;
     }
 
+    /// <summary>
+    /// Sends SIGTERM, as a container runtime or Kubernetes does before it kills a replica: the
+    /// gateway should drain and exit by itself. Linux and macOS only (there is no SIGTERM on Windows).
+    /// </summary>
+    public void SendTerminateSignal()
+    {
+        // .NET can deliver only SIGKILL to another process (Process.Kill); kill(1) sends the polite one.
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}.");
+    }
+
+    /// <summary>Waits until the process has exited by itself and returns its exit code; fails the test after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The gateway at {BaseAddress} did not exit within {timeout}:{Environment.NewLine}{RecentOutput}");
+        }
+        return _process.ExitCode;
+    }
+
     private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -118,7 +148,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>A port nothing listens on now (the OS picks it; released at once for the gateway to bind).</summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

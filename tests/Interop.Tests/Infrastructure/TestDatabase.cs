@@ -1,4 +1,6 @@
 using Interop.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NUnit.Framework;
 
@@ -29,6 +31,11 @@ public sealed class TestDatabase : IAsyncDisposable
     public StorageProvider Provider { get; }
 
     public string ConnectionString { get; }
+
+    /// <summary>A context on this database, for tests that look at rows directly (the caller disposes it).</summary>
+    public InteropDbContext CreateContext() => new InteropDbContextFactory(
+        Options.Create(new StorageOptions { Provider = Provider, ConnectionString = ConnectionString }),
+        new ServiceCollection().BuildServiceProvider()).CreateDbContext();
 
     public static async Task<TestDatabase> CreateAsync(StorageProvider provider)
     {
