@@ -235,7 +235,7 @@ public sealed class ScaleOutTests
         var acks = await Task.WhenAll(nhsNumbers.Select(async (nhs, i) =>
         {
             var response = await _hospitalClients[i % 2].PostAsync("/adapters/hospital/hl7v2",
-                Hl7Body(Adt("A03", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101")));
+                Hl7Body(Adt("A03", NewControlId(), nhs, NewKey("M"), NewKey("V"), family: "TESTER", dob: "19500101", nhsStatus: "NSTS01")));
             return await response.Content.ReadAsStringAsync();
         }));
         Assert.That(acks.Select(MsaCode), Is.All.EqualTo("AA"), string.Join(Environment.NewLine, acks));
