@@ -14,17 +14,23 @@ namespace Interop.Api.Audit;
 /// </summary>
 public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter> logger) : BackgroundService
 {
-    private sealed record Pending(AuditEvent Event, TaskCompletionSource Done);
+    private sealed record Pending(IReadOnlyList<AuditEvent> Events, TaskCompletionSource Done);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Most events stored in one commit.</summary>
+    /// <summary>Most requests whose events are stored in one commit.</summary>
     public const int MaxBatch = 512;
 
     /// <summary>Queues <paramref name="auditEvent"/> and completes once it is committed (or faults if it could not be).</summary>
-    public Task WriteAsync(AuditEvent auditEvent)
+    public Task WriteAsync(AuditEvent auditEvent) => WriteAsync([auditEvent]);
+
+    /// <summary>
+    /// Queues the events of one request (the full event and each patient's view) and completes once
+    /// all of them are committed, in the same transaction as each other (or faults if they could not be).
+    /// </summary>
+    public Task WriteAsync(IReadOnlyList<AuditEvent> auditEvents)
     {
-        var pending = new Pending(auditEvent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(auditEvents, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
             pending.Done.SetException(new InvalidOperationException("The audit writer has stopped; the request cannot be audited."));
         return pending.Done.Task;
@@ -66,11 +72,11 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
             var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
             await store.InTransactionAsync(async () =>
             {
-                foreach (var p in batch) await store.StageCreateAsync(p.Event, WriteContext.System, CancellationToken.None);
+                foreach (var e in batch.SelectMany(p => p.Events)) await store.StageCreateAsync(e, WriteContext.System, CancellationToken.None);
                 return 0;
             }, CancellationToken.None);
             foreach (var p in batch) p.Done.TrySetResult();
-            Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(batch.Count, Stopwatch.GetElapsedTime(started));
+            Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(batch.Sum(p => p.Events.Count), Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex)
         {

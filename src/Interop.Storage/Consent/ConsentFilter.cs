@@ -31,17 +31,8 @@ public static class ConsentFilter
         var exempt = a.Exempt.ToArray();
         var rules = db.ConsentRules;
         var current = db.Resources;
-        const string nopat = SensitiveClasses.NoPatientDisclosure;
 
-        if (a.PatientCaller)
-        {
-            // A patient sees their own record (confinement above) except what is marked NOPAT. The
-            // current version's labels cover every earlier version: a label added later withholds
-            // the history too.
-            return rows.Where(r => !r.SecurityLabels.Any(l => l.Code == nopat)
-                && (r.IsCurrent || !current.Any(c => c.IsCurrent && c.ResourceType == r.ResourceType && c.ResourceId == r.ResourceId
-                    && c.SecurityLabels.Any(l => l.Code == nopat))));
-        }
+        if (a.PatientCaller) return DisclosableToPatient(rows, db); // their own record (confinement above)
 
         // The organisation that recorded an item always sees it (custodian), and exempt types pass.
         // Otherwise every sensitive label must be permitted for this organisation by the patient...
@@ -93,6 +84,21 @@ public static class ConsentFilter
                     && (p.Start == null || p.Start <= now) && (p.End == null || p.End > now))));
         }
         return rows;
+    }
+
+    /// <summary>
+    /// The rows a patient may be shown from their own record: all but those marked NOPAT. The current
+    /// version's labels cover every earlier version: a label added later withholds the history too.
+    /// Also decides which released items a patient's view of an access names (the audit recorder),
+    /// so the access log and the record itself never disagree about what the patient may see.
+    /// </summary>
+    public static IQueryable<ResourceVersionRow> DisclosableToPatient(IQueryable<ResourceVersionRow> rows, InteropDbContext db)
+    {
+        var current = db.Resources;
+        const string nopat = SensitiveClasses.NoPatientDisclosure;
+        return rows.Where(r => !r.SecurityLabels.Any(l => l.Code == nopat)
+            && (r.IsCurrent || !current.Any(c => c.IsCurrent && c.ResourceType == r.ResourceType && c.ResourceId == r.ResourceId
+                && c.SecurityLabels.Any(l => l.Code == nopat))));
     }
 
     /// <summary>
