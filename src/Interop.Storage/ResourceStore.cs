@@ -275,12 +275,17 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         return (false, []);
     }
 
-    /// <summary>The ledger entries behind the rules in force for these patients (for the audit trail).</summary>
-    public async Task<IReadOnlyList<long>> LedgerEntriesForAsync(IReadOnlyCollection<string> patientIds, CancellationToken ct)
+    /// <summary>
+    /// The ledger entries behind the rules in force for these patients, by patient (for the audit
+    /// trail: the full event names them all, each patient's view only their own).
+    /// </summary>
+    public async Task<ILookup<string, long>> LedgerEntriesForAsync(IReadOnlyCollection<string> patientIds, CancellationToken ct)
     {
-        if (patientIds.Count == 0) return [];
+        if (patientIds.Count == 0) return Array.Empty<(string, long)>().ToLookup(e => e.Item1, e => e.Item2, StringComparer.Ordinal);
         var ids = patientIds.ToArray();
-        return await db.ConsentRules.AsNoTracking().Where(r => ids.Contains(r.PatientId)).Select(r => r.LedgerSequence).Distinct().ToListAsync(ct);
+        var entries = await db.ConsentRules.AsNoTracking().Where(r => ids.Contains(r.PatientId))
+            .Select(r => new { r.PatientId, r.LedgerSequence }).Distinct().ToListAsync(ct);
+        return entries.ToLookup(e => e.PatientId, e => e.LedgerSequence, StringComparer.Ordinal);
     }
 
     private Task<IDbContextTransaction> BeginAsync(CancellationToken ct) => db.Database.BeginTransactionAsync(ct);

@@ -1,21 +1,94 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using Interop.Api.Fhir;
 using Interop.Api.Security;
-using Interop.Core.Access;
+using Interop.Core.Consent;
 using Interop.Core.Known;
 
 namespace Interop.Api.Audit;
 
 /// <summary>
-/// Builds one AuditEvent per interaction in the shape of IHE BALP (PatientRead, PatientQuery,
-/// Create/Update/Delete), naming the user, organisation, role, purpose of use, token id, request
-/// id, outcome, the patients concerned and the consent ledger entries the decision used.
+/// Builds the AuditEvents of one interaction in the shape of IHE BALP (PatientRead, PatientQuery,
+/// Create/Update/Delete). The full event (<see cref="Build"/>) names the user, organisation, role,
+/// purpose of use, token id, request id and line, outcome, every patient concerned, the released
+/// resources, the query and the consent ledger entries the decision used; it is labelled NOPAT, so
+/// privacy officers and administrators read it and no patient token ever does. Each patient
+/// concerned gets a view of their own (<see cref="BuildPatientView"/>): who looked, from which
+/// organisation, why and when, and only those items of their own record they may see themselves
+/// (docs/consent.md, "The patient's access log").
 /// </summary>
-public static class AuditEventBuilder
+public static partial class AuditEventBuilder
 {
-    public static AuditEvent Build(HttpContext http, RequestContext who, FhirInteraction? interaction, int status,
+    /// <summary>At most this many released resources are named in one event, so a large answer does not make a huge audit row.</summary>
+    public const int MaxReleasedNamed = 50;
+
+    /// <summary>The full event, for the privacy officer's audit trail.</summary>
+    public static AuditEvent Build(HttpContext http, RequestContext who, FhirInteraction? interaction, int status, DateTimeOffset recorded,
         IReadOnlyCollection<string> patients, IReadOnlyCollection<long> ledgerEntries, IReadOnlyCollection<(string Type, string Id)> released, string? note)
+    {
+        var e = Skeleton(who, interaction, status, recorded, $"{status} {note}".Trim(), forPatient: false);
+        // v3 ActCode NOPAT ("no disclosure to patient"): the full event names other patients, items
+        // withheld from the patient and the raw request. ConsentFilter keeps NOPAT rows from patient
+        // tokens in the SQL of every read, search, count, include, history and operation.
+        e.Meta = new Meta { Security = [new Coding(KnownSystems.V3ActCode, SensitiveClasses.NoPatientDisclosure, "no disclosure to patient, family or caregivers")] };
+        e.Agent.Add(new AuditEvent.AgentComponent
+        {
+            Type = new CodeableConcept(KnownAudit.Dicom, "110153", "Source Role ID"),
+            Who = new ResourceReference { Display = "Interop gateway" },
+            Requestor = false,
+            Network = new AuditEvent.NetworkComponent { Address = http.Request.Host.Host, Type = AuditEvent.AuditEventAgentNetworkType.N1 },
+        });
+
+        foreach (var patient in patients.Order(StringComparer.Ordinal)) e.Entity.Add(PatientEntity(patient));
+        foreach (var item in released.Take(MaxReleasedNamed)) e.Entity.Add(ReleasedEntity(item));
+        if (interaction is FhirInteraction.SearchType or FhirInteraction.SearchSystem or FhirInteraction.HistoryType or FhirInteraction.HistorySystem)
+        {
+            var query = $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}";
+            e.Entity.Add(new AuditEvent.EntityComponent
+            {
+                Type = new Coding(KnownAudit.EntityType, "2", "System Object"),
+                Role = new Coding(KnownAudit.ObjectRole, "24", "Query"),
+                Query = Encoding.UTF8.GetBytes(query),
+                Description = query,
+            });
+        }
+        foreach (var sequence in ledgerEntries.Order()) e.Entity.Add(LedgerEntity(sequence));
+        var requestEntity = RequestEntity(who);
+        requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "Request", Value = new FhirString($"{http.Request.Method} {http.Request.Path}") });
+        if (who.IsBreakGlass)
+            requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Break-Glass-Reason", Value = new FhirString(who.BreakGlassReason) });
+        e.Entity.Add(requestEntity);
+
+        // Break-glass access is flagged for the privacy officer's review (domain notes 3.1).
+        if (who.IsBreakGlass) e.Meta.Tag.Add(new Coding(KnownAudit.Review, "pending", "Break-glass access awaiting review"));
+        return e;
+    }
+
+    /// <summary>
+    /// What <paramref name="patient"/> is shown of the same interaction: the user (name, role, no
+    /// token id), the organisation, the purpose of use, the time, the interaction and its outcome
+    /// (status and the coded reason, never free text), the patient, the released items of their own
+    /// record they may see (<paramref name="released"/>, already restricted by the caller), their
+    /// own consent ledger entries and the request id (to quote to the privacy officer). Never the
+    /// request line or query, other patients, NOPAT items or the break-glass reason's free text.
+    /// Tagged <see cref="KnownAudit.View"/>|patient so that a privacy officer can tell it from the full event.
+    /// </summary>
+    public static AuditEvent BuildPatientView(RequestContext who, FhirInteraction? interaction, int status, DateTimeOffset recorded,
+        string patient, IReadOnlyCollection<long> ledgerEntries, IReadOnlyCollection<(string Type, string Id)> released, string? note)
+    {
+        var coded = note is not null && ErrorCode().IsMatch(note) ? $" {note}" : "";
+        var e = Skeleton(who, interaction, status, recorded, $"{status}{coded}", forPatient: true);
+        e.Meta = new Meta { Tag = [new Coding(KnownAudit.View, KnownAudit.PatientView, "The patient's view of an access to their record")] };
+        e.Entity.Add(PatientEntity(patient));
+        foreach (var item in released.Where(r => !(r.Type == "Patient" && r.Id == patient)).Take(MaxReleasedNamed)) e.Entity.Add(ReleasedEntity(item));
+        foreach (var sequence in ledgerEntries.Order()) e.Entity.Add(LedgerEntity(sequence));
+        e.Entity.Add(RequestEntity(who));
+        return e;
+    }
+
+    // What both forms share: event type and interaction, outcome, purpose, the user and the organisation.
+    private static AuditEvent Skeleton(RequestContext who, FhirInteraction? interaction, int status, DateTimeOffset recorded, string outcomeDescription, bool forPatient)
     {
         var (subtype, action) = interaction switch
         {
@@ -36,7 +109,6 @@ public static class AuditEventBuilder
         var outcome = status switch
         {
             < 400 => AuditEvent.AuditEventOutcome.N0,
-            401 or 403 or 404 or 410 => AuditEvent.AuditEventOutcome.N4,
             < 500 => AuditEvent.AuditEventOutcome.N4,
             _ => AuditEvent.AuditEventOutcome.N8,
         };
@@ -45,9 +117,9 @@ public static class AuditEventBuilder
             Type = new Coding(KnownAudit.EventType, "rest", "RESTful Operation"),
             Subtype = [new Coding(KnownAudit.RestfulInteraction, subtype)],
             Action = action,
-            Recorded = DateTimeOffset.UtcNow,
+            Recorded = recorded,
             Outcome = outcome,
-            OutcomeDesc = $"{status} {note}".Trim(),
+            OutcomeDesc = outcomeDescription,
             PurposeOfEvent = [new CodeableConcept(KnownSystems.V3ActReason, who.PurposeOfUse)],
             Source = new AuditEvent.SourceComponent
             {
@@ -55,19 +127,20 @@ public static class AuditEventBuilder
                 Type = [new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server")],
             },
         };
+        if (who.IsBreakGlass) e.Subtype.Add(new Coding(KnownAudit.AuthZSubType, "AuthZ-Consent", "Consent authorization decision"));
 
-        // The user (requestor), BALP: type IRCP, with role, name, token id and purpose of use.
-        var user = new AuditEvent.AgentComponent
+        // The user (requestor), BALP: type IRCP, with role, name, token id and purpose of use. The
+        // token id correlates the privacy officer's investigation; the patient does not need it.
+        e.Agent.Add(new AuditEvent.AgentComponent
         {
             Type = new CodeableConcept(KnownSystems.V3ParticipationType, "IRCP", "information recipient"),
             Who = new ResourceReference { Identifier = new Identifier($"{KnownSystems.InteropBase}/Id/user", string.IsNullOrEmpty(who.UserId) ? "anonymous" : who.UserId), Display = who.UserName ?? who.UserId },
             Requestor = true,
             Role = string.IsNullOrEmpty(who.Role) ? [] : [new CodeableConcept(KnownSystems.Role, who.Role)],
             PurposeOfUse = [new CodeableConcept(KnownSystems.V3ActReason, who.PurposeOfUse)],
-            Policy = who.TokenId is null ? [] : [$"urn:ietf:params:oauth:jti:{who.TokenId}"],
+            Policy = forPatient || who.TokenId is null ? [] : [$"urn:ietf:params:oauth:jti:{who.TokenId}"],
             Name = who.UserName,
-        };
-        e.Agent.Add(user);
+        });
         if (!string.IsNullOrEmpty(who.Organization))
         {
             e.Agent.Add(new AuditEvent.AgentComponent
@@ -77,66 +150,40 @@ public static class AuditEventBuilder
                 Requestor = false,
             });
         }
-        e.Agent.Add(new AuditEvent.AgentComponent
-        {
-            Type = new CodeableConcept(KnownAudit.Dicom, "110153", "Source Role ID"),
-            Who = new ResourceReference { Display = "Interop gateway" },
-            Requestor = false,
-            Network = new AuditEvent.NetworkComponent { Address = http.Request.Host.Host, Type = AuditEvent.AuditEventAgentNetworkType.N1 },
-        });
-
-        foreach (var patient in patients.Order(StringComparer.Ordinal))
-        {
-            e.Entity.Add(new AuditEvent.EntityComponent
-            {
-                What = new ResourceReference($"Patient/{patient}"),
-                Type = new Coding(KnownAudit.EntityType, "1", "Person"),
-                Role = new Coding(KnownAudit.ObjectRole, "1", "Patient"),
-            });
-        }
-        foreach (var (type, id) in released.Take(50))
-        {
-            e.Entity.Add(new AuditEvent.EntityComponent
-            {
-                What = new ResourceReference($"{type}/{id}"),
-                Type = new Coding(KnownAudit.EntityType, "2", "System Object"),
-                Role = new Coding(KnownAudit.ObjectRole, "4", "Domain Resource"),
-            });
-        }
-        if (interaction is FhirInteraction.SearchType or FhirInteraction.SearchSystem or FhirInteraction.HistoryType or FhirInteraction.HistorySystem)
-        {
-            var query = $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}";
-            e.Entity.Add(new AuditEvent.EntityComponent
-            {
-                Type = new Coding(KnownAudit.EntityType, "2", "System Object"),
-                Role = new Coding(KnownAudit.ObjectRole, "24", "Query"),
-                Query = Encoding.UTF8.GetBytes(query),
-                Description = query,
-            });
-        }
-        foreach (var sequence in ledgerEntries.Order())
-        {
-            e.Entity.Add(new AuditEvent.EntityComponent
-            {
-                Type = new Coding(KnownAudit.ResourceTypes, "Consent", "Consent"),
-                Role = new Coding(KnownAudit.ObjectRole, "13", "Security Resource"),
-                Name = $"consent-ledger-entry-{sequence}",
-                Description = $"Consent ledger entry {sequence} was in force for this decision.",
-            });
-        }
-        var requestEntity = new AuditEvent.EntityComponent { Type = new Coding(KnownAudit.EntityType, "4", "Other"), Description = "request" };
-        requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Request-Id", Value = new FhirString(who.RequestId) });
-        requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "Request", Value = new FhirString($"{http.Request.Method} {http.Request.Path}") });
-        if (who.IsBreakGlass)
-            requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Break-Glass-Reason", Value = new FhirString(who.BreakGlassReason) });
-        e.Entity.Add(requestEntity);
-
-        if (who.IsBreakGlass)
-        {
-            // Break-glass access is flagged for the privacy officer's review (domain notes 3.1).
-            e.Meta = new Meta { Tag = [new Coding(KnownAudit.Review, "pending", "Break-glass access awaiting review")] };
-            e.Subtype.Add(new Coding(KnownAudit.AuthZSubType, "AuthZ-Consent", "Consent authorization decision"));
-        }
         return e;
     }
+
+    private static AuditEvent.EntityComponent PatientEntity(string patient) => new()
+    {
+        What = new ResourceReference($"Patient/{patient}"),
+        Type = new Coding(KnownAudit.EntityType, "1", "Person"),
+        Role = new Coding(KnownAudit.ObjectRole, "1", "Patient"),
+    };
+
+    private static AuditEvent.EntityComponent ReleasedEntity((string Type, string Id) item) => new()
+    {
+        What = new ResourceReference($"{item.Type}/{item.Id}"),
+        Type = new Coding(KnownAudit.EntityType, "2", "System Object"),
+        Role = new Coding(KnownAudit.ObjectRole, "4", "Domain Resource"),
+    };
+
+    private static AuditEvent.EntityComponent LedgerEntity(long sequence) => new()
+    {
+        Type = new Coding(KnownAudit.ResourceTypes, "Consent", "Consent"),
+        Role = new Coding(KnownAudit.ObjectRole, "13", "Security Resource"),
+        Name = $"consent-ledger-entry-{sequence}",
+        Description = $"Consent ledger entry {sequence} was in force for this decision.",
+    };
+
+    private static AuditEvent.EntityComponent RequestEntity(RequestContext who)
+    {
+        var entity = new AuditEvent.EntityComponent { Type = new Coding(KnownAudit.EntityType, "4", "Other"), Description = "request" };
+        entity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Request-Id", Value = new FhirString(who.RequestId) });
+        return entity;
+    }
+
+    // An error code from the gateway's own table (FhirErrorCode, e.g. NO_PATIENT_CONSENT), as opposed
+    // to diagnostics text, which may quote the request.
+    [GeneratedRegex("^[A-Z][A-Z0-9_]*$")]
+    private static partial Regex ErrorCode();
 }

@@ -1,18 +1,26 @@
 using Interop.Api.Fhir;
 using Interop.Api.Security;
 using Interop.Storage;
+using Interop.Storage.Consent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Interop.Api.Audit;
 
 /// <summary>
-/// Turns one finished (or refused) request into its AuditEvent and waits until it is durable.
-/// Called by <see cref="AuditFilter"/> for answers and by the exception handler for refusals, so
-/// denials and failures are audited like successes.
+/// Turns one finished (or refused) request into its AuditEvents and waits until they are durable:
+/// the full event, and one view per patient concerned for that patient's own access log
+/// (<see cref="AuditEventBuilder"/>). Called by <see cref="AuditFilter"/> for answers and by the
+/// exception handler for refusals, so denials and failures are audited like successes.
 /// </summary>
 public sealed class AuditRecorder(AuditWriter writer, RequestContext who, AuditScope scope, InteropDbContext db, ResourceStore store, IOptions<ConsentOptions> consent)
 {
+    /// <summary>A released resource: which patients' compartments hold it, and whether a patient may be shown it (not NOPAT).</summary>
+    private sealed record Released(string Type, string Id, bool DisclosableToPatient)
+    {
+        public List<string> Patients { get; } = [];
+    }
+
     public async Task RecordAsync(HttpContext http, int status, FhirResponse? response, string? note = null)
     {
         if (!consent.Value.Enforce || scope.Written) return; // Consent:Enforce=false is the benchmark-only switch
@@ -23,20 +31,42 @@ public sealed class AuditRecorder(AuditWriter writer, RequestContext who, AuditS
 
         var rows = (response?.ReleasedRows ?? []).Concat(scope.ReleasedRows).Distinct().ToArray();
         var patients = new HashSet<string>(scope.Patients, StringComparer.Ordinal);
-        var released = new List<(string, string)>();
-        if (rows.Length > 0)
+        var released = new List<Released>();
+        foreach (var chunk in rows.Chunk(500))
         {
-            foreach (var chunk in rows.Chunk(500))
+            // Two queries per 500 rows, as before: the compartments, and the rows with the patient's
+            // own disclosure rule (ConsentFilter, as a correlated EXISTS) decided in the same statement.
+            var compartments = (await db.Compartments.AsNoTracking().Where(c => chunk.Contains(c.ResourceRowId))
+                .Select(c => new { c.ResourceRowId, c.PatientId }).ToListAsync()).ToLookup(c => c.ResourceRowId, c => c.PatientId);
+            var disclosable = ConsentFilter.DisclosableToPatient(db.Resources.Where(d => chunk.Contains(d.Id)), db).Select(d => d.Id);
+            var items = await db.Resources.AsNoTracking().Where(r => chunk.Contains(r.Id))
+                .Select(r => new { r.Id, r.ResourceType, r.ResourceId, Disclosable = disclosable.Contains(r.Id) }).ToListAsync();
+            foreach (var item in items)
             {
-                patients.UnionWith(await db.Compartments.AsNoTracking().Where(c => chunk.Contains(c.ResourceRowId)).Select(c => c.PatientId).Distinct().ToListAsync());
-                released.AddRange((await db.Resources.AsNoTracking().Where(r => chunk.Contains(r.Id)).Select(r => new { r.ResourceType, r.ResourceId }).ToListAsync())
-                    .Select(r => (r.ResourceType, r.ResourceId)));
+                var entry = new Released(item.ResourceType, item.ResourceId, item.Disclosable);
+                entry.Patients.AddRange(compartments[item.Id]);
+                patients.UnionWith(entry.Patients);
+                released.Add(entry);
             }
         }
         if (http.GetRouteValue("type") as string == "Patient" && http.GetRouteValue("id") is string pid) patients.Add(pid);
         var ledger = await store.LedgerEntriesForAsync(patients, CancellationToken.None);
-        var auditEvent = AuditEventBuilder.Build(http, who, interaction, status, patients, ledger, released, note ?? scope.Note);
-        await writer.WriteAsync(auditEvent);
+        var recorded = DateTimeOffset.UtcNow;
+        note ??= scope.Note;
+
+        var events = new List<Hl7.Fhir.Model.AuditEvent>(1 + patients.Count)
+        {
+            AuditEventBuilder.Build(http, who, interaction, status, recorded, patients,
+                ledger.SelectMany(g => g).Distinct().ToList(), released.Select(r => (r.Type, r.Id)).ToList(), note),
+        };
+        // Each patient's view names only what that patient may see of their own record, so a patient
+        // searching their access log by any parameter (patient, entity, _id, ...) finds nothing else.
+        foreach (var patient in patients.Order(StringComparer.Ordinal))
+        {
+            var own = released.Where(r => r.DisclosableToPatient && r.Patients.Contains(patient)).Select(r => (r.Type, r.Id)).ToList();
+            events.Add(AuditEventBuilder.BuildPatientView(who, interaction, status, recorded, patient, [.. ledger[patient]], own, note));
+        }
+        await writer.WriteAsync(events);
     }
 }
 

@@ -14,17 +14,23 @@ namespace Interop.Api.Audit;
 /// </summary>
 public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter> logger) : BackgroundService
 {
-    private sealed record Pending(AuditEvent Event, TaskCompletionSource Done);
+    private sealed record Pending(IReadOnlyList<AuditEvent> Events, TaskCompletionSource Done);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Most events stored in one commit.</summary>
+    /// <summary>Most requests whose events are stored in one commit.</summary>
     public const int MaxBatch = 512;
 
     /// <summary>Queues <paramref name="auditEvent"/> and completes once it is committed (or faults if it could not be).</summary>
-    public Task WriteAsync(AuditEvent auditEvent)
+    public Task WriteAsync(AuditEvent auditEvent) => WriteAsync([auditEvent]);
+
+    /// <summary>
+    /// Queues the events of one request (the full event and each patient's view) and completes once
+    /// all of them are committed, in the same transaction as each other (or faults if they could not be).
+    /// </summary>
+    public Task WriteAsync(IReadOnlyList<AuditEvent> auditEvents)
     {
-        var pending = new Pending(auditEvent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(auditEvents, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
             pending.Done.SetException(new InvalidOperationException("The audit writer has stopped; the request cannot be audited."));
         return pending.Done.Task;
@@ -64,7 +70,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
         {
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-            var events = batch.ConvertAll(p => (Resource)p.Event);
+            var events = batch.SelectMany(p => p.Events).Cast<Resource>().ToList();
             // Fresh ids only: no conditional logic to serialise, so other instances' writes need not wait.
             await store.InTransactionAsync(async () =>
             {
@@ -72,7 +78,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
                 return 0;
             }, CancellationToken.None, exclusive: false);
             foreach (var p in batch) p.Done.TrySetResult();
-            Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(batch.Count, Stopwatch.GetElapsedTime(started));
+            Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(batch.Sum(p => p.Events.Count), Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex)
         {

@@ -13,7 +13,7 @@ namespace Interop.Api.Fhir;
 /// order (DELETE, POST, PUT, GET) with <c>urn:uuid:</c> and conditional references resolved; a batch
 /// processes each entry on its own and reports each failure in its response entry.
 /// </summary>
-public sealed class BundleProcessor(ResourceStore store, ConditionalResolver resolver, AccessGuard guard, SearchRunner search, WriteValidation validation, IOptions<FhirOptions> options)
+public sealed class BundleProcessor(ResourceStore store, ConditionalResolver resolver, AccessGuard guard, SearchRunner search, WriteValidation validation, Audit.AuditScope audit, IOptions<FhirOptions> options)
 {
     private sealed class Work(int index, Bundle.EntryComponent entry)
     {
@@ -339,6 +339,8 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                     var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery("?" + (w.Criteria ?? ""))
                         .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
                     var found = await search.RunAsync(w.Type, parameters, baseUrl, lenient: false, ct);
+                    // The nested searchset is handed over as a resource, so its rows are named to the audit here.
+                    audit.ReleasedRows.AddRange(found.Entries.Where(e => e.RowId is not null).Select(e => e.RowId!.Value));
                     w.Response = new BundleEntry { Resource = found.ToPoco(), ResponseStatus = "200 OK" };
                     break;
                 default:

@@ -46,11 +46,12 @@ public sealed class SearchRunner(SearchQueryParser parser, SearchEngine engine, 
             ? new SearchResult([], [], query.Total is null && query.Summary != SummaryMode.Count ? null : 0, null, false)
             : await engine.SearchAsync(query, new SearchRequest(access, binding, constraints), ct);
         bundle.Total = result.Total;
+        // Row ids let the audit name the patients and resources a search released (their access logs).
         if (result.NextPageToken is { } next) bundle.Links.Add(("next", $"{self}&_page={Uri.EscapeDataString(next)}"));
         foreach (var match in result.Matches)
-            bundle.Entries.Add(new BundleEntry { FullUrl = $"{baseUrl}/{match.ResourceType}/{match.ResourceId}", Json = match.Json, SearchMode = Bundle.SearchEntryMode.Match });
+            bundle.Entries.Add(new BundleEntry { FullUrl = $"{baseUrl}/{match.ResourceType}/{match.ResourceId}", Json = match.Json, RowId = match.RowId, SearchMode = Bundle.SearchEntryMode.Match });
         foreach (var include in result.Included)
-            bundle.Entries.Add(new BundleEntry { FullUrl = $"{baseUrl}/{include.ResourceType}/{include.ResourceId}", Json = include.Json, SearchMode = Bundle.SearchEntryMode.Include });
+            bundle.Entries.Add(new BundleEntry { FullUrl = $"{baseUrl}/{include.ResourceType}/{include.ResourceId}", Json = include.Json, RowId = include.RowId, SearchMode = Bundle.SearchEntryMode.Include });
         if (warnings.Count > 0 || result.Withheld)
             bundle.Entries.Add(new BundleEntry { Resource = Outcome(warnings, result.Withheld), SearchMode = Bundle.SearchEntryMode.Outcome });
         return bundle;

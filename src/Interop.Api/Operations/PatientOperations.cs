@@ -160,7 +160,10 @@ public static class PatientOperations
         var count = FhirRoutes.PageSize(request, options);
         var typeFilter = request.Query["_type"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var t in typeFilter) FhirRoutes.RequireKnownType(t);
-        var allowed = (typeFilter.Length > 0 ? typeFilter : ModelInfo.SupportedResources.ToArray()).Where(t => guard.Allows(t, 'r')).ToArray();
+        // The access log is about the record, not part of it, and grows with every read (these pages
+        // included): AuditEvents come only when _type names them; AuditEvent?patient= is the way to it.
+        var allowed = (typeFilter.Length > 0 ? typeFilter : ModelInfo.SupportedResources.Where(t => t != "AuditEvent").ToArray())
+            .Where(t => guard.Allows(t, 'r')).ToArray();
         long? since = null;
         var sinceRaw = request.Query["_since"].ToString();
         if (sinceRaw.Length > 0)
@@ -169,14 +172,19 @@ public static class PatientOperations
                 throw FhirException.BadRequest($"_since '{sinceRaw}' is not an instant.", expression: "_since");
             since = Instants.ToStored(s);
         }
+        // The cursor is "{last row id}.{first page's instant}". Every page is itself audited into this
+        // compartment (the patient's view of the access), so AuditEvents recorded after the first page
+        // are left out of the rest of the pass; otherwise paging would chase its own audit trail.
         long after = 0;
+        var audited = Instants.ToStored(DateTimeOffset.UtcNow);
         var page = request.Query["_page"].ToString();
-        if (page.Length > 0 && !long.TryParse(page, out after))
+        if (page.Length > 0 && !TryParseCursor(page, out after, out audited))
             throw FhirException.BadRequest($"_page '{page}' is not a cursor this server issued.", expression: "_page");
 
         IQueryable<Storage.Entities.ResourceVersionRow> Compartment(IQueryable<Storage.Entities.ResourceVersionRow> q)
         {
-            q = q.InPatientCompartment(store.Db, id).Where(r => r.IsCurrent && !r.IsDeleted && allowed.Contains(r.ResourceType));
+            q = q.InPatientCompartment(store.Db, id).Where(r => r.IsCurrent && !r.IsDeleted && allowed.Contains(r.ResourceType)
+                && (r.ResourceType != "AuditEvent" || r.LastUpdated <= audited));
             return since is { } s ? q.Where(r => r.LastUpdated >= s) : q;
         }
         // Keyset paging on the row id, re-checked against consent on every page: a page link grants nothing.
@@ -189,7 +197,7 @@ public static class PatientOperations
         foreach (var r in rows.Take(count))
             bundle.Entries.Add(new BundleEntry { FullUrl = $"{baseUrl}/{r.ResourceType}/{r.ResourceId}", Json = r.Json, RowId = r.Id, SearchMode = Bundle.SearchEntryMode.Match });
         if (rows.Count > count)
-            bundle.Links.Add(("next", $"{baseUrl}/Patient/{id}/$everything?{query}&_page={rows[count - 1].Id}"));
+            bundle.Links.Add(("next", $"{baseUrl}/Patient/{id}/$everything?{query}&_page={rows[count - 1].Id}.{audited}"));
         if (access.Consent is not null && await Compartment(store.Db.Resources.AsNoTracking()).Except(Compartment(store.Visible(access))).AnyAsync(ct))
         {
             bundle.Entries.Add(new BundleEntry
@@ -201,6 +209,13 @@ public static class PatientOperations
             });
         }
         return FhirResponse.Of(bundle);
+    }
+
+    private static bool TryParseCursor(string page, out long after, out long audited)
+    {
+        audited = 0;
+        var dot = page.IndexOf('.');
+        return long.TryParse(dot < 0 ? page : page[..dot], out after) && dot > 0 && long.TryParse(page[(dot + 1)..], out audited);
     }
 }
 

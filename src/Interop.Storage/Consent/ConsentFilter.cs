@@ -31,17 +31,8 @@ public static class ConsentFilter
         var exempt = a.Exempt.ToArray();
         var rules = db.ConsentRules;
         var current = db.Resources;
-        const string nopat = SensitiveClasses.NoPatientDisclosure;
 
-        if (a.PatientCaller)
-        {
-            // A patient sees their own record (confinement above) except what is marked NOPAT. The
-            // current version's labels cover every earlier version: a label added later withholds
-            // the history too.
-            return rows.Where(r => !r.SecurityLabels.Any(l => l.Code == nopat)
-                && (r.IsCurrent || !current.Any(c => c.IsCurrent && c.ResourceType == r.ResourceType && c.ResourceId == r.ResourceId
-                    && c.SecurityLabels.Any(l => l.Code == nopat))));
-        }
+        if (a.PatientCaller) return DisclosableToPatient(rows, db); // their own record (confinement above)
 
         // The organisation that recorded an item always sees it (custodian), and exempt types pass.
         // Otherwise every sensitive label must be permitted for this organisation by the patient...
@@ -104,13 +95,30 @@ public static class ConsentFilter
     /// </summary>
     public static IQueryable<long>? WithholdingCandidates(InteropDbContext db, ReadAccess access)
     {
-        if (access.Consent is not { } a || a.DenyAllByDefault) return null;
-        var labelled = db.SecurityLabels.Select(l => l.ResourceRowId);
-        if (a.PatientCaller || a.BreakGlass) return labelled;
+        // A patient's searches are confined to their own compartment, already a small set; and NOPAT
+        // labels (every full AuditEvent carries one) would make a long candidate list.
+        if (access.Consent is not { } a || a.DenyAllByDefault || a.PatientCaller) return null;
+        var labelled = db.SecurityLabels.Where(l => Sensitive.Contains(l.Code)).Select(l => l.ResourceRowId);
+        if (a.BreakGlass) return labelled;
         // PatientId IN (...), not a correlated EXISTS, so the compartment index is searched per patient.
         var denyingPatients = db.ConsentRules.Where(d => !d.Permit).Select(d => d.PatientId);
         var denied = db.Compartments.Where(c => denyingPatients.Contains(c.PatientId)).Select(c => c.ResourceRowId);
         return labelled.Concat(denied);
+    }
+
+    /// <summary>
+    /// The rows a patient may be shown from their own record: all but those marked NOPAT. The current
+    /// version's labels cover every earlier version: a label added later withholds the history too.
+    /// Also decides which released items a patient's view of an access names (the audit recorder),
+    /// so the access log and the record itself never disagree about what the patient may see.
+    /// </summary>
+    public static IQueryable<ResourceVersionRow> DisclosableToPatient(IQueryable<ResourceVersionRow> rows, InteropDbContext db)
+    {
+        var current = db.Resources;
+        const string nopat = SensitiveClasses.NoPatientDisclosure;
+        return rows.Where(r => !r.SecurityLabels.Any(l => l.Code == nopat)
+            && (r.IsCurrent || !current.Any(c => c.IsCurrent && c.ResourceType == r.ResourceType && c.ResourceId == r.ResourceId
+                && c.SecurityLabels.Any(l => l.Code == nopat))));
     }
 
     /// <summary>

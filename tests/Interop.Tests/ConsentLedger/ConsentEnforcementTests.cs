@@ -1,5 +1,6 @@
 using System.Net;
 using Hl7.Fhir.Model;
+using Interop.Api.Audit;
 using Interop.Core.Known;
 using Interop.Storage;
 using Interop.Tests.Infrastructure;
@@ -351,8 +352,10 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
         await RecordConsentAsync(ConsentBuilder.Dissent(patient));
         await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Observation/{obs}");
         var audit = await AuditEventsAsync();
-        var refusal = audit.Where(a => a.OutcomeDesc?.Contains("NO_PATIENT_CONSENT") == true && a.Entity.Any(e => e.What?.Reference == $"Patient/{patient}")).ToList();
+        var about = audit.Where(a => a.OutcomeDesc?.Contains("NO_PATIENT_CONSENT") == true && a.Entity.Any(e => e.What?.Reference == $"Patient/{patient}")).ToList();
+        var refusal = about.Where(a => !IsPatientView(a)).ToList();
         Assert.That(refusal, Has.Count.EqualTo(1));
+        Assert.That(about.Count(IsPatientView), Is.EqualTo(1), "the patient's own access log records the refusal too");
         Assert.That(refusal[0].Outcome, Is.EqualTo(AuditEvent.AuditEventOutcome.N4));
         var who = refusal[0].Agent.First(a => a.Requestor == true);
         Assert.That(who.PurposeOfUse.SelectMany(p => p.Coding).Select(c => c.Code), Does.Contain("TREAT"));
@@ -367,6 +370,8 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
         using var officer = ClientFor(Hospital, "privacy-officer", "user/*.rs");
         Assert.That((await officer.SendAsync(HttpMethod.Get, "/fhir/AuditEvent/_history")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
+
+    private static bool IsPatientView(AuditEvent audit) => audit.Meta?.Tag.Any(t => t.System == KnownAudit.View) == true;
 
     private async Task<List<AuditEvent>> AuditEventsAsync()
     {
