@@ -60,12 +60,12 @@ public static class AuditEventBuilder
         var user = new AuditEvent.AgentComponent
         {
             Type = new CodeableConcept(KnownSystems.V3ParticipationType, "IRCP", "information recipient"),
-            Who = new ResourceReference { Identifier = new Identifier($"{KnownSystems.InteropBase}/Id/user", string.IsNullOrEmpty(who.UserId) ? "anonymous" : who.UserId), Display = who.UserName ?? who.UserId },
+            Who = new ResourceReference { Identifier = new Identifier($"{KnownSystems.InteropBase}/Id/user", string.IsNullOrEmpty(who.UserId) ? "anonymous" : who.UserId), Display = NonEmpty(who.UserName) ?? NonEmpty(who.UserId) },
             Requestor = true,
             Role = string.IsNullOrEmpty(who.Role) ? [] : [new CodeableConcept(KnownSystems.Role, who.Role)],
             PurposeOfUse = [new CodeableConcept(KnownSystems.V3ActReason, who.PurposeOfUse)],
             Policy = who.TokenId is null ? [] : [$"urn:ietf:params:oauth:jti:{who.TokenId}"],
-            Name = who.UserName,
+            Name = NonEmpty(who.UserName),
         };
         e.Agent.Add(user);
         if (!string.IsNullOrEmpty(who.Organization))
@@ -125,7 +125,9 @@ public static class AuditEventBuilder
             });
         }
         var requestEntity = new AuditEvent.EntityComponent { Type = new Coding(KnownAudit.EntityType, "4", "Other"), Description = "request" };
-        requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Request-Id", Value = new FhirString(who.RequestId) });
+        // FHIR R4 datatypes.html#string: an empty string is not a valid value, so an unset request id is left out.
+        if (!string.IsNullOrEmpty(who.RequestId))
+            requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Request-Id", Value = new FhirString(who.RequestId) });
         requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "Request", Value = new FhirString($"{http.Request.Method} {http.Request.Path}") });
         if (who.IsBreakGlass)
             requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Break-Glass-Reason", Value = new FhirString(who.BreakGlassReason) });
@@ -139,4 +141,6 @@ public static class AuditEventBuilder
         }
         return e;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
