@@ -215,6 +215,10 @@ public static class CouncilAssessmentMapper
         var response = new QuestionnaireResponse
         {
             Identifier = ctx.RecordIdentifier("content"),
+            // InteropSocialCareAssessmentResponse requires the questionnaire; ours are in fhir-profiles/examples.
+            Questionnaire = row.AssessmentType == "carer"
+                ? KnownSystems.CarersAssessmentQuestionnaire
+                : KnownSystems.CareActNeedsAssessmentQuestionnaire,
             Status = row.Status switch
             {
                 "completed" => QuestionnaireResponse.QuestionnaireResponseStatus.Completed,

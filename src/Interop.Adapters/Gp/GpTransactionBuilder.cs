@@ -65,6 +65,8 @@ internal sealed partial class GpTransactionBuilder
             Identifier = [ods],
             Active = true,
             Type = [Concept(KnownSystems.OrganisationType, "gp-practice", "GP practice")],
+            // InteropOrganization requires a name (it is what references and the access history show).
+            Name = _extract.Practice!.Name?.Trim() is { Length: > 0 } name ? name : $"GP practice {_ods}",
         };
         _practiceUrl = FullUrl("Organization", ods);
         // Conditional create, not update: the practice is normally already registered as a participating

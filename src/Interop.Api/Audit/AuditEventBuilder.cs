@@ -134,12 +134,12 @@ public static partial class AuditEventBuilder
         e.Agent.Add(new AuditEvent.AgentComponent
         {
             Type = new CodeableConcept(KnownSystems.V3ParticipationType, "IRCP", "information recipient"),
-            Who = new ResourceReference { Identifier = new Identifier($"{KnownSystems.InteropBase}/Id/user", string.IsNullOrEmpty(who.UserId) ? "anonymous" : who.UserId), Display = who.UserName ?? who.UserId },
+            Who = new ResourceReference { Identifier = new Identifier($"{KnownSystems.InteropBase}/Id/user", string.IsNullOrEmpty(who.UserId) ? "anonymous" : who.UserId), Display = NonEmpty(who.UserName) ?? NonEmpty(who.UserId) },
             Requestor = true,
             Role = string.IsNullOrEmpty(who.Role) ? [] : [new CodeableConcept(KnownSystems.Role, who.Role)],
             PurposeOfUse = [new CodeableConcept(KnownSystems.V3ActReason, who.PurposeOfUse)],
             Policy = forPatient || who.TokenId is null ? [] : [$"urn:ietf:params:oauth:jti:{who.TokenId}"],
-            Name = who.UserName,
+            Name = NonEmpty(who.UserName),
         });
         if (!string.IsNullOrEmpty(who.Organization))
         {
@@ -178,7 +178,8 @@ public static partial class AuditEventBuilder
     private static AuditEvent.EntityComponent RequestEntity(RequestContext who)
     {
         var entity = new AuditEvent.EntityComponent { Type = new Coding(KnownAudit.EntityType, "4", "Other"), Description = "request" };
-        entity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Request-Id", Value = new FhirString(who.RequestId) });
+        if (!string.IsNullOrEmpty(who.RequestId))
+            entity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Request-Id", Value = new FhirString(who.RequestId) });
         return entity;
     }
 
@@ -186,4 +187,7 @@ public static partial class AuditEventBuilder
     // to diagnostics text, which may quote the request.
     [GeneratedRegex("^[A-Z][A-Z0-9_]*$")]
     private static partial Regex ErrorCode();
+
+    // FHIR strings may not be empty: an unauthenticated caller has no name.
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -6,35 +6,28 @@ using Microsoft.Extensions.Options;
 namespace Interop.Api.Fhir;
 
 /// <summary>
-/// Profile validation on write (configuration section <c>Validation</c>). Patient and Consent are
-/// always held to our profiles (identity and consent are safety-critical); other types we own a
-/// profile for are held to it when the resource claims it in <c>meta.profile</c>, and otherwise
-/// checked with problems returned as warnings, because partner data (a Synthea hospital, a GP
-/// extract's practice) legitimately carries Organizations that are not participating organisations.
-/// A type listed under <c>Validation:ResourceTypes</c> uses the mode given there. <c>Enforce</c>
-/// refuses with 422 PROFILE_VIOLATION listing every problem; <c>Warn</c> stores the resource.
+/// Profile validation on write (configuration section <c>Validation</c>). Every resource type we own
+/// a profile for is held to it by default (<c>Validation:DefaultMode</c>, <c>Enforce</c> unless
+/// configured), whether or not the resource claims it in <c>meta.profile</c>: partner data is made
+/// conformant by the adapters rather than let through. A type listed under
+/// <c>Validation:ResourceTypes</c> uses the mode given there; a type we own no profile for is left to
+/// the strict parser (base R4 structure). <c>Enforce</c> refuses with 422 PROFILE_VIOLATION listing
+/// every problem with its FHIRPath location; <c>Warn</c> stores the resource and returns the problems.
 /// </summary>
 public sealed class WriteValidation(ProfileValidator validator, IOptions<ValidationOptions> options)
 {
-    /// <summary>Types always held to our profile unless configured otherwise.</summary>
-    public static readonly IReadOnlySet<string> AlwaysEnforced = new HashSet<string>(StringComparer.Ordinal) { "Patient", "Consent" };
-
-    public ValidationMode ModeFor(string resourceType) => ModeFor(resourceType, claimsOurProfile: false);
-
-    public ValidationMode ModeFor(string resourceType, bool claimsOurProfile)
+    /// <summary>The mode that applies to a write of <paramref name="resourceType"/>.</summary>
+    public ValidationMode ModeFor(string resourceType)
     {
         var o = options.Value;
         if (o.ResourceTypes.TryGetValue(resourceType, out var configured)) return configured;
-        if (validator.DefaultProfileFor(resourceType) is null) return ValidationMode.Off;
-        if (o.DefaultMode != ValidationMode.Enforce) return o.DefaultMode;
-        return claimsOurProfile || AlwaysEnforced.Contains(resourceType) ? ValidationMode.Enforce : ValidationMode.Warn;
+        return validator.DefaultProfileFor(resourceType) is null ? ValidationMode.Off : o.DefaultMode;
     }
 
     /// <summary>Validates <paramref name="resource"/> for storage; throws 422 in Enforce mode, returns warnings otherwise.</summary>
     public IReadOnlyList<OperationOutcome.IssueComponent> Check(Resource resource, string? location = null)
     {
-        var claims = resource.Meta?.Profile.Any(p => validator.KnownProfiles.Contains(p)) == true;
-        var mode = ModeFor(resource.TypeName, claims);
+        var mode = ModeFor(resource.TypeName);
         if (mode == ValidationMode.Off) return [];
         var outcome = validator.Validate(resource);
         var problems = outcome.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Warning).ToList();

@@ -88,6 +88,10 @@ public static class KnownSystems
     public const string CareActEligibilityOutcome = InteropBase + "/CodeSystem/care-act-eligibility-outcome";
     /// <summary>The overall Care Act eligibility determination and its parts (eligible needs, significant wellbeing impact).</summary>
     public const string CareActEligibility = InteropBase + "/CodeSystem/care-act-eligibility";
+    /// <summary>Questionnaire (canonical) of a Care Act s9 needs assessment and the assessments councils record like it.</summary>
+    public const string CareActNeedsAssessmentQuestionnaire = InteropBase + "/fhir/Questionnaire/care-act-needs-assessment";
+    /// <summary>Questionnaire (canonical) of a Care Act s10 carer's assessment.</summary>
+    public const string CarersAssessmentQuestionnaire = InteropBase + "/fhir/Questionnaire/carers-assessment";
     /// <summary>Kinds of social-care assessment (needs, carer, review, ...); Interweave has no code for a review.</summary>
     public const string SocialCareAssessmentType = InteropBase + "/CodeSystem/social-care-assessment-type";
     /// <summary>Local codes for <c>Task.output.type</c> on a social-care assessment Task.</summary>

@@ -154,7 +154,65 @@ public class ProfileValidatorTests
         var issue = Find(Validator.Validate(organization), IssueType.CodeInvalid, "Organization.type[0]");
 
         Assert.That(issue, Is.Not.Null);
-        Assert.That(issue!.Details!.Text, Does.Contain("https://interop.example/fhir/ValueSet/organisation-type"));
+        Assert.That(issue!.Details!.Text, Does.Contain("https://interop.example/fhir/ValueSet/organization-type-any"));
+    }
+
+    [Test]
+    public void OrganizationWithoutOdsCodeIsValidWhenNamedAndTyped()
+    {
+        // A Synthea hospital: no ODS code (UK Core slice 0..1), HL7 organization-type "prov".
+        var hospital = new Organization
+        {
+            Identifier = [new Identifier("https://github.com/synthetichealth/synthea", "6f122869-a856-3d65-8db9-099bf4f5bbb8")],
+            Type = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/organization-type", "prov", "Healthcare Provider")],
+            Name = "LAHEY HOSPITAL & MEDICAL CENTER, BURLINGTON",
+        };
+
+        Assert.That(Errors(Validator.Validate(hospital)), Is.Empty);
+    }
+
+    [Test]
+    public void UnclaimedOrganizationWithoutNameIsAProfileViolation()
+    {
+        var organization = ValidOrganization();
+        organization.Name = null;
+
+        var issue = Find(Validator.Validate(organization), IssueType.Required, "Organization.name");
+
+        Assert.That(issue, Is.Not.Null);
+        Assert.That(ValidationIssues.DetailCode(issue!), Is.EqualTo("PROFILE_VIOLATION"));
+    }
+
+    [TestCase("rbq")]
+    [TestCase("RB")]
+    [TestCase("N82 054")]
+    [TestCase("N82054-001")]
+    public void MalformedOdsCodeIsRefused(string ods)
+    {
+        var organization = ValidOrganization();
+        organization.Identifier[0].Value = ods;
+
+        Assert.That(Find(Validator.Validate(organization), IssueType.Invariant, "Organization.identifier[0].value")?.Diagnostics, Does.Contain("interop-ods-1"));
+    }
+
+    [TestCase("RBQ")]
+    [TestCase("N82054")]
+    [TestCase("E08000012")]
+    public void WellFormedOdsCodeIsAccepted(string ods)
+    {
+        var organization = ValidOrganization();
+        organization.Identifier[0].Value = ods;
+
+        Assert.That(Errors(Validator.Validate(organization)), Is.Empty);
+    }
+
+    [Test]
+    public void OdsCodedOrganizationNeedsAnOrganisationTypeCode()
+    {
+        var organization = ValidOrganization();
+        organization.Type = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/organization-type", "prov")];
+
+        Assert.That(Find(Validator.Validate(organization), IssueType.Invariant, "Organization")?.Diagnostics, Does.Contain("interop-org-1"));
     }
 
     [Test]
