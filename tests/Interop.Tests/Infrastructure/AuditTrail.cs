@@ -20,13 +20,15 @@ public static class AuditTrail
         return (traceId, $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
     }
 
-    /// <summary>How many AuditEvents the database holds per request id.</summary>
+    /// <summary>How many full AuditEvents (patient views left out) the database holds per request id.</summary>
     public static async Task<Dictionary<string, int>> CountByRequestIdAsync(TestDatabase database)
     {
         await using var db = database.CreateContext();
         var rows = await db.Resources.AsNoTracking().Where(r => r.ResourceType == "AuditEvent" && r.IsCurrent).Select(r => r.Json).ToListAsync();
         return rows.Where(json => json is not null)
             .Select(json => (AuditEvent)FhirSerialization.ParseStored(json!))
+            // The full event only: each patient concerned also gets a view carrying the same request id.
+            .Where(e => !(e.Meta?.Tag ?? []).Any(t => t.System == Interop.Api.Audit.KnownAudit.View))
             .SelectMany(e => e.Entity.SelectMany(entity => entity.Detail))
             .Where(d => d.Type == "X-Request-Id")
             .Select(d => (d.Value as FhirString)?.Value)
