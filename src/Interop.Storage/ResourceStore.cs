@@ -67,23 +67,25 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     }
 
     /// <summary>
-    /// Creates many resources with server-assigned ids in one save inside an open transaction: the
-    /// audit group commit stores a whole batch of AuditEvents this way, one round of inserts
-    /// instead of one per event.
+    /// Builds version 1 of a new resource with a server-assigned id (JSON, compartments, labels and
+    /// search index rows) without touching the database, so the work can be done in parallel by the
+    /// requests before a serial writer stores many at once with <see cref="StagePreparedAsync"/>: the
+    /// audit group commit prepares each AuditEvent on its request's thread. Not for Consent (the
+    /// ledger records those) or SearchParameter (registered at commit) resources.
     /// </summary>
-    public async Task StageCreateManyAsync(IReadOnlyList<Resource> resources, WriteContext context, CancellationToken ct)
+    public static ResourceVersionRow PrepareCreate(Resource resource, WriteContext context, ResourceIndexer indexer, TimeProvider time)
     {
-        var rows = new List<ResourceVersionRow>(resources.Count);
-        foreach (var resource in resources)
-        {
-            resource.Id = NewId();
-            RequireValidConsent(resource);
-            var row = NewVersion(resource, 1, "POST", context);
-            Stage(row);
-            rows.Add(row);
-        }
+        if (resource is Hl7.Fhir.Model.Consent or SearchParameter)
+            throw new ArgumentException($"A {resource.TypeName} is written through the store's create, not prepared.", nameof(resource));
+        resource.Id = NewId();
+        return BuildVersion(resource, 1, "POST", context, indexer, Instants.TruncateToMilliseconds(time.GetUtcNow()));
+    }
+
+    /// <summary>Stores versions built by <see cref="PrepareCreate"/> in one save inside an open transaction.</summary>
+    public async Task StagePreparedAsync(IReadOnlyList<ResourceVersionRow> rows, CancellationToken ct)
+    {
+        foreach (var row in rows) Stage(row);
         await SaveAsync(ct);
-        for (var i = 0; i < resources.Count; i++) await RecordConsentAsync(resources[i], rows[i], "create", ct);
     }
 
     /// <summary>Update inside an open transaction.</summary>
@@ -298,7 +300,16 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
 
     private ResourceVersionRow NewVersion(Resource resource, int version, string method, WriteContext context)
     {
-        var now = Now();
+        if (resource is SearchParameter parameter)
+        {
+            indexer.RequireRegistrable(parameter, _pendingParameters.Select(p => p.Url).OfType<string>().ToList());
+            _pendingParameters.Add(parameter);
+        }
+        return BuildVersion(resource, version, method, context, indexer, Now());
+    }
+
+    private static ResourceVersionRow BuildVersion(Resource resource, int version, string method, WriteContext context, ResourceIndexer indexer, DateTimeOffset now)
+    {
         resource.Meta ??= new Meta();
         resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         resource.Meta.LastUpdated = now;
@@ -313,11 +324,6 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             Method = method,
             Custodian = context.Custodian,
         };
-        if (resource is SearchParameter parameter)
-        {
-            indexer.RequireRegistrable(parameter, _pendingParameters.Select(p => p.Url).OfType<string>().ToList());
-            _pendingParameters.Add(parameter);
-        }
         indexer.Populate(row, resource);
         return row;
     }

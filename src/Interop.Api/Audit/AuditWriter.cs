@@ -12,9 +12,9 @@ namespace Interop.Api.Audit;
 /// then releases every waiting request together. A request's data is sent only after its audit
 /// row is durable, and many requests share the cost of one commit. On shutdown the queue is drained.
 /// </summary>
-public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter> logger) : BackgroundService
+public sealed class AuditWriter(IServiceScopeFactory scopes, ResourceIndexer indexer, TimeProvider time, ILogger<AuditWriter> logger) : BackgroundService
 {
-    private sealed record Pending(IReadOnlyList<AuditEvent> Events, TaskCompletionSource Done);
+    private sealed record Pending(IReadOnlyList<Interop.Storage.Entities.ResourceVersionRow> Rows, TaskCompletionSource Done);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -30,7 +30,10 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
     /// </summary>
     public Task WriteAsync(IReadOnlyList<AuditEvent> auditEvents)
     {
-        var pending = new Pending(auditEvents, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The costly part (JSON and search index extraction) runs here, on the request's thread and
+        // in parallel with other requests; the single writer loop only inserts and commits.
+        var rows = auditEvents.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
+        var pending = new Pending(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
             pending.Done.SetException(new InvalidOperationException("The audit writer has stopped; the request cannot be audited."));
         return pending.Done.Task;
@@ -70,15 +73,17 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
         {
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-            var events = batch.SelectMany(p => p.Events).Cast<Resource>().ToList();
+            var rows = batch.SelectMany(p => p.Rows).ToList();
             // Fresh ids only: no conditional logic to serialise, so other instances' writes need not wait.
             await store.InTransactionAsync(async () =>
             {
-                await store.StageCreateManyAsync(events, WriteContext.System, CancellationToken.None);
+                await store.StagePreparedAsync(rows, CancellationToken.None);
                 return 0;
             }, CancellationToken.None, exclusive: false);
             foreach (var p in batch) p.Done.TrySetResult();
-            Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(batch.Sum(p => p.Events.Count), Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(rows.Count, elapsed);
+            logger.LogDebug("Audit commit: {Requests} request(s), {Events} event(s) in {Milliseconds:F1} ms", batch.Count, rows.Count, elapsed.TotalMilliseconds);
         }
         catch (Exception ex)
         {

