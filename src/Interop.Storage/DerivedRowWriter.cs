@@ -8,8 +8,10 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Interop.Storage;
 
 /// <summary>
-/// Inserts the rows derived from saved versions with multi-row <c>INSERT ... VALUES (...), (...)</c>
-/// statements, one per table and chunk. A lab Observation carries dozens of index rows and every
+/// Inserts the rows derived from saved versions: on PostgreSQL and SQL Server with multi-row
+/// <c>INSERT ... VALUES (...), (...)</c> statements, one per table and chunk (one round trip each);
+/// on SQLite, in process, with one prepared single-row statement per table, bound and stepped per
+/// row (parsing a statement with a thousand parameters cost more than the inserts). A lab Observation carries dozens of index rows and every
 /// request's AuditEvent about twenty; saved through the change tracker each is its own tracked
 /// entity and, on SQLite, its own statement, which made index rows the largest cost of a write. The
 /// SQL comes from the EF model (table and column names, type mappings and value converters of the
@@ -36,44 +38,99 @@ internal static class DerivedRowWriter
     private static async Task InsertAsync<T>(InteropDbContext db, List<T> rows, CancellationToken ct) where T : class
     {
         if (rows.Count == 0) return;
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        // Every column but a key the database generates (the identity Id of index rows).
-        var columns = entity.GetProperties()
-            .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
-            .Select(p => (Property: p, Mapping: (RelationalTypeMapping)p.GetRelationalTypeMapping(), Getter: p.GetGetter()))
-            .ToArray();
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var head = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
-            .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!))).Append(") VALUES ").ToString();
-
+        var table = TableOf<T>(db);
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var perStatement = Math.Max(1, MaxParameters / columns.Length);
+        if (db.Provider == StorageProvider.Sqlite)
+        {
+            // In-process SQLite has no round trips to save: one prepared single-row statement,
+            // bound and stepped per row, beats parsing a statement with a thousand parameters.
+            await using var single = connection.CreateCommand();
+            single.Transaction = transaction;
+            single.CommandText = table.Head + table.RowPlaceholders(0);
+            var parameters = table.AddParameters(single, 0);
+            single.Prepare();
+            foreach (var row in rows)
+            {
+                table.Bind(parameters, row);
+                await single.ExecuteNonQueryAsync(ct);
+            }
+            return;
+        }
+        var perStatement = Math.Max(1, MaxParameters / table.Columns.Length);
         for (var start = 0; start < rows.Count; start += perStatement)
         {
             var count = Math.Min(perStatement, rows.Count - start);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            var text = new StringBuilder(head);
+            var text = new StringBuilder(table.Head);
             for (var i = 0; i < count; i++)
             {
-                var row = rows[start + i];
-                text.Append(i == 0 ? "(" : ", (");
-                for (var c = 0; c < columns.Length; c++)
-                {
-                    var (property, mapping, getter) = columns[c];
-                    var name = $"p{i * columns.Length + c}";
-                    var value = getter.GetClrValue(row);
-                    if (mapping.Converter is { } converter && value is not null) value = converter.ConvertToProvider(value);
-                    command.Parameters.Add(mapping.CreateParameter(command, sql.GenerateParameterName(name), value, property.IsNullable));
-                    if (c > 0) text.Append(", ");
-                    text.Append(sql.GenerateParameterNamePlaceholder(name));
-                }
-                text.Append(')');
+                if (i > 0) text.Append(", ");
+                text.Append(table.RowPlaceholders(i));
+                table.Bind(table.AddParameters(command, i), rows[start + i]);
             }
             command.CommandText = text.ToString();
             await command.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, StorageProvider), object> Tables = new();
+
+    private static Table<T> TableOf<T>(InteropDbContext db) where T : class =>
+        (Table<T>)Tables.GetOrAdd((typeof(T), db.Provider), _ => new Table<T>(db));
+
+    /// <summary>The INSERT shape of one derived-row table for one provider, read once from the EF model.</summary>
+    private sealed class Table<T> where T : class
+    {
+        private readonly ISqlGenerationHelper _sql;
+
+        public Table(InteropDbContext db)
+        {
+            var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            _sql = db.GetService<ISqlGenerationHelper>();
+            // Every column but a key the database generates (the identity Id of index rows).
+            Columns = entity.GetProperties()
+                .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
+                .Select(p => new Column(p, (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.GetGetter()))
+                .ToArray();
+            Head = new StringBuilder("INSERT INTO ").Append(_sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+                .AppendJoin(", ", Columns.Select(c => _sql.DelimitIdentifier(c.Property.GetColumnName(table)!))).Append(") VALUES ").ToString();
+        }
+
+        public sealed record Column(IProperty Property, RelationalTypeMapping Mapping, IClrPropertyGetter Getter);
+
+        public Column[] Columns { get; }
+
+        public string Head { get; }
+
+        public string RowPlaceholders(int row) =>
+            "(" + string.Join(", ", Columns.Select((_, c) => _sql.GenerateParameterNamePlaceholder(Name(row, c)))) + ")";
+
+        public DbParameter[] AddParameters(DbCommand command, int row)
+        {
+            var parameters = new DbParameter[Columns.Length];
+            for (var c = 0; c < Columns.Length; c++)
+            {
+                var column = Columns[c];
+                parameters[c] = column.Mapping.CreateParameter(command, _sql.GenerateParameterName(Name(row, c)), null, column.Property.IsNullable);
+                command.Parameters.Add(parameters[c]);
+            }
+            return parameters;
+        }
+
+        public void Bind(DbParameter[] parameters, T row)
+        {
+            for (var c = 0; c < Columns.Length; c++)
+            {
+                var column = Columns[c];
+                var value = column.Getter.GetClrValue(row);
+                if (column.Mapping.Converter is { } converter && value is not null) value = converter.ConvertToProvider(value);
+                parameters[c].Value = value ?? DBNull.Value;
+            }
+        }
+
+        private string Name(int row, int column) => $"p{row * Columns.Length + column}";
     }
 }
