@@ -19,34 +19,35 @@ namespace Interop.Storage;
 /// </summary>
 internal static class DerivedRowWriter
 {
-    /// <summary>Parameters per statement: well inside SQL Server's 2,100 and SQLite's 32,766.</summary>
-    private const int MaxParameters = 1000;
+    /// <summary>Parameters per command: inside SQL Server's 2,100 and SQLite's 32,766.</summary>
+    private const int MaxParameters = 2000;
 
     public static async Task InsertAsync(InteropDbContext db, IReadOnlyList<DerivedRows> staged, CancellationToken ct)
     {
         foreach (var d in staged) d.AssignRowId();
-        await InsertAsync(db, staged.SelectMany(d => d.Compartments).ToList(), ct);
-        await InsertAsync(db, staged.SelectMany(d => d.SecurityLabels).ToList(), ct);
-        await InsertAsync(db, staged.SelectMany(d => d.Tokens).ToList(), ct);
-        await InsertAsync(db, staged.SelectMany(d => d.Strings).ToList(), ct);
-        await InsertAsync(db, staged.SelectMany(d => d.Dates).ToList(), ct);
-        await InsertAsync(db, staged.SelectMany(d => d.Quantities).ToList(), ct);
-        await InsertAsync(db, staged.SelectMany(d => d.References).ToList(), ct);
-        await InsertAsync(db, staged.SelectMany(d => d.Uris).ToList(), ct);
+        var batch = new Batch(db);
+        await AddAsync(batch, staged.SelectMany(d => d.Compartments).ToList(), ct);
+        await AddAsync(batch, staged.SelectMany(d => d.SecurityLabels).ToList(), ct);
+        await AddAsync(batch, staged.SelectMany(d => d.Tokens).ToList(), ct);
+        await AddAsync(batch, staged.SelectMany(d => d.Strings).ToList(), ct);
+        await AddAsync(batch, staged.SelectMany(d => d.Dates).ToList(), ct);
+        await AddAsync(batch, staged.SelectMany(d => d.Quantities).ToList(), ct);
+        await AddAsync(batch, staged.SelectMany(d => d.References).ToList(), ct);
+        await AddAsync(batch, staged.SelectMany(d => d.Uris).ToList(), ct);
+        await batch.FlushAsync(ct);
     }
 
-    private static async Task InsertAsync<T>(InteropDbContext db, List<T> rows, CancellationToken ct) where T : class
+    private static async Task AddAsync<T>(Batch batch, List<T> rows, CancellationToken ct) where T : class
     {
         if (rows.Count == 0) return;
+        var db = batch.Db;
         var table = TableOf<T>(db);
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (db.Provider == StorageProvider.Sqlite)
         {
             // In-process SQLite has no round trips to save: one prepared single-row statement,
             // bound and stepped per row, beats parsing a statement with a thousand parameters.
-            await using var single = connection.CreateCommand();
-            single.Transaction = transaction;
+            await using var single = db.Database.GetDbConnection().CreateCommand();
+            single.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             single.CommandText = table.Head + table.RowPlaceholders(0);
             var parameters = table.AddParameters(single, 0);
             single.Prepare();
@@ -57,21 +58,58 @@ internal static class DerivedRowWriter
             }
             return;
         }
+        // Elsewhere every table's rows go into as few commands as the parameter limit allows: one
+        // round trip for a whole write in the usual case.
         var perStatement = Math.Max(1, MaxParameters / table.Columns.Length);
         for (var start = 0; start < rows.Count; start += perStatement)
         {
             var count = Math.Min(perStatement, rows.Count - start);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
+            if (batch.Parameters + count * table.Columns.Length > MaxParameters) await batch.FlushAsync(ct);
+            var command = batch.Command();
             var text = new StringBuilder(table.Head);
             for (var i = 0; i < count; i++)
             {
+                var offset = batch.Parameters;
                 if (i > 0) text.Append(", ");
-                text.Append(table.RowPlaceholders(i));
-                table.Bind(table.AddParameters(command, i), rows[start + i]);
+                text.Append(table.RowPlaceholders(offset));
+                table.Bind(table.AddParameters(command, offset), rows[start + i]);
+                batch.Parameters += table.Columns.Length;
             }
-            command.CommandText = text.ToString();
-            await command.ExecuteNonQueryAsync(ct);
+            batch.Append(text.ToString());
+        }
+    }
+
+    /// <summary>Statements collected into one command until the parameter limit (not used on SQLite).</summary>
+    private sealed class Batch(InteropDbContext db)
+    {
+        private DbCommand? _command;
+        private readonly StringBuilder _text = new();
+
+        public InteropDbContext Db => db;
+
+        public int Parameters { get; set; }
+
+        public DbCommand Command()
+        {
+            if (_command is not null) return _command;
+            _command = db.Database.GetDbConnection().CreateCommand();
+            _command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            return _command;
+        }
+
+        public void Append(string statement) => _text.Append(statement).Append(";\n");
+
+        public async Task FlushAsync(CancellationToken ct)
+        {
+            if (_command is null) return;
+            await using (_command)
+            {
+                _command.CommandText = _text.ToString();
+                await _command.ExecuteNonQueryAsync(ct);
+            }
+            _command = null;
+            _text.Clear();
+            Parameters = 0;
         }
     }
 
@@ -105,16 +143,17 @@ internal static class DerivedRowWriter
 
         public string Head { get; }
 
-        public string RowPlaceholders(int row) =>
-            "(" + string.Join(", ", Columns.Select((_, c) => _sql.GenerateParameterNamePlaceholder(Name(row, c)))) + ")";
+        /// <summary>One row's placeholders, numbered from <paramref name="offset"/> (unique within a command).</summary>
+        public string RowPlaceholders(int offset) =>
+            "(" + string.Join(", ", Columns.Select((_, c) => _sql.GenerateParameterNamePlaceholder(Name(offset, c)))) + ")";
 
-        public DbParameter[] AddParameters(DbCommand command, int row)
+        public DbParameter[] AddParameters(DbCommand command, int offset)
         {
             var parameters = new DbParameter[Columns.Length];
             for (var c = 0; c < Columns.Length; c++)
             {
                 var column = Columns[c];
-                parameters[c] = column.Mapping.CreateParameter(command, _sql.GenerateParameterName(Name(row, c)), null, column.Property.IsNullable);
+                parameters[c] = column.Mapping.CreateParameter(command, _sql.GenerateParameterName(Name(offset, c)), null, column.Property.IsNullable);
                 command.Parameters.Add(parameters[c]);
             }
             return parameters;
@@ -131,6 +170,6 @@ internal static class DerivedRowWriter
             }
         }
 
-        private string Name(int row, int column) => $"p{row * Columns.Length + column}";
+        private static string Name(int offset, int column) => $"p{offset + column}";
     }
 }
