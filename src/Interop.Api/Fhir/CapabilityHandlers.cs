@@ -1,5 +1,6 @@
 using System.Reflection;
 using Hl7.Fhir.Model;
+using Interop.Core.Known;
 using Task = System.Threading.Tasks.Task;
 
 namespace Interop.Api.Fhir;
@@ -77,6 +78,7 @@ public static class CapabilityHandlers
             rest.Interaction.Add(new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.Batch });
         }
         foreach (var contribution in extensions) contribution.Rest?.Invoke(rest);
+        AddOperations(endpoints, rest);
 
         return new CapabilityStatement
         {
@@ -95,6 +97,43 @@ public static class CapabilityHandlers
             PatchFormat = interactions.Contains(FhirInteraction.Patch) ? ["application/json-patch+json", "application/fhir+json"] : [],
             Rest = [rest],
         };
+    }
+
+    // The FHIR core and IPS definitions of the operations we implement; the rest are our own.
+    private static readonly Dictionary<string, string> OperationDefinitions = new(StringComparer.Ordinal)
+    {
+        ["everything"] = "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+        ["validate"] = "http://hl7.org/fhir/OperationDefinition/Resource-validate",
+        ["summary"] = "http://hl7.org/fhir/uv/ips/OperationDefinition/summary",
+    };
+
+    /// <summary>
+    /// rest.operation (system level, and operations on any type) and rest.resource.operation (those
+    /// routed on one type, such as Patient $summary), read from the mapped routes so the statement
+    /// cannot list an operation that is not there.
+    /// </summary>
+    private static void AddOperations(EndpointDataSource endpoints, CapabilityStatement.RestComponent rest)
+    {
+        var routes = endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<FhirInteractionMetadata>()?.Interaction == FhirInteraction.Operation)
+            .Select(e => e.RoutePattern.RawText ?? "")
+            .Where(r => r.Contains('$'));
+        foreach (var route in routes.Distinct().Order(StringComparer.Ordinal))
+        {
+            var segments = route.Trim('/').Split('/');
+            var at = Array.FindIndex(segments, x => x.StartsWith('$'));
+            var name = segments[at][1..];
+            if (name.EndsWith("-status", StringComparison.Ordinal)) continue; // a status URL, not an operation
+            var operation = new CapabilityStatement.OperationComponent
+            {
+                Name = name,
+                Definition = OperationDefinitions.TryGetValue(name, out var definition) ? definition : $"{KnownSystems.InteropBase}/OperationDefinition/{name}",
+            };
+            // fhir/{Type}/... with a literal type: that resource's operation; otherwise system level.
+            var type = at >= 2 && !segments[1].StartsWith('{') ? segments[1] : null;
+            var target = type is null ? rest.Operation : rest.Resource.FirstOrDefault(r => r.Type == type)?.Operation;
+            if (target is not null && target.All(o => o.Name != name)) target.Add(operation);
+        }
     }
 
     // capabilitystatement.html rest.resource.searchParam / searchInclude / searchRevInclude.

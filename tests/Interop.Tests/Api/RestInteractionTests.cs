@@ -208,6 +208,20 @@ public sealed class RestInteractionTests(StorageProvider provider) : ApiFixture(
     }
 
     [Test]
+    public async Task Metadata_lists_the_mapped_operations_where_they_apply()
+    {
+        var statement = await (await Client.SendAsync(HttpMethod.Get, "/fhir/metadata")).ReadAsync<CapabilityStatement>();
+        var rest = statement.Rest[0];
+        Assert.That(rest.Operation.Select(o => o.Name), Is.SupersetOf(new[] { "verify-ledger", "reindex", "import", "validate" }));
+        Assert.That(rest.Operation.Select(o => o.Name), Does.Not.Contain("reindex-status"), "a status URL is not an operation");
+        var patient = rest.Resource.Single(r => r.Type == "Patient");
+        Assert.That(patient.Operation.Select(o => o.Name), Is.SupersetOf(new[] { "summary", "everything", "gpc.getstructuredrecord" }));
+        Assert.That(patient.Operation.Single(o => o.Name == "everything").Definition, Is.EqualTo("http://hl7.org/fhir/OperationDefinition/Patient-everything"));
+        Assert.That(rest.Resource.Single(r => r.Type == "AuditEvent").Operation.Select(o => o.Name), Is.EqualTo(new[] { "mark-reviewed" }));
+        Assert.That(rest.Resource.Single(r => r.Type == "Observation").Operation, Is.Empty);
+    }
+
+    [Test]
     public void Fixture_runs_on_the_database_it_names()
     {
         // Guards against configuration read too early silently falling back to the default SQLite file.
