@@ -3,6 +3,7 @@ using System.Reflection;
 using SearchParamType = Hl7.Fhir.Model.SearchParamType;
 using Interop.Core.Search;
 using Interop.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Interop.Storage.Search;
 
@@ -14,11 +15,7 @@ namespace Interop.Storage.Search;
 /// </summary>
 internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, IQueryable<ResourceVersionRow> visible, DateTimeOffset now, InteropDbContext db)
 {
-    private static readonly MethodInfo QueryableWhere = typeof(Queryable).GetMethods()
-        .Single(m => m.Name == nameof(Queryable.Where) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2);
-    private static readonly MethodInfo QueryableSelect = typeof(Queryable).GetMethods()
-        .Single(m => m.Name == nameof(Queryable.Select) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2)
-        .MakeGenericMethod(typeof(long), typeof(long)).GetGenericMethodDefinition();
+    private static readonly MethodInfo RowIdsOf = typeof(SearchPredicateBuilder).GetMethod(nameof(RowIds), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo QueryableContains = typeof(Queryable).GetMethods()
         .Single(m => m.Name == nameof(Queryable.Contains) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(long));
 
@@ -371,24 +368,13 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
         var ofType = types.Length == 1
             ? (Expression)Expression.Equal(Expression.Property(x, "ResourceType"), Value(types[0]))
             : Expression.Call(StringArrayContains, Value(types), Expression.Property(x, "ResourceType"));
-        var table = IndexTable(rowType);
-        var where = Expression.Call(QueryableWhere.MakeGenericMethod(rowType), table,
-            Expression.Quote(Expression.Lambda(And(ofType, body), x)));
-        var rowIds = Expression.Call(QueryableSelect.MakeGenericMethod(rowType, typeof(long)), where,
-            Expression.Quote(Expression.Lambda(Expression.Property(x, "ResourceRowId"), x)));
-        return Expression.Call(QueryableContains, rowIds, Expression.Property(row, nameof(ResourceVersionRow.Id)));
+        var where = Expression.Lambda(And(ofType, body), x);
+        var rowIds = (IQueryable<long>)RowIdsOf.MakeGenericMethod(rowType).Invoke(null, [db, where])!;
+        return Expression.Call(QueryableContains, rowIds.Expression, Expression.Property(row, nameof(ResourceVersionRow.Id)));
     }
 
-    private Expression IndexTable(Type rowType) => rowType.Name switch
-    {
-        nameof(TokenIndexRow) => db.TokenIndex.AsQueryable().Expression,
-        nameof(StringIndexRow) => db.StringIndex.AsQueryable().Expression,
-        nameof(DateIndexRow) => db.DateIndex.AsQueryable().Expression,
-        nameof(QuantityIndexRow) => db.QuantityIndex.AsQueryable().Expression,
-        nameof(ReferenceIndexRow) => db.ReferenceIndex.AsQueryable().Expression,
-        nameof(UriIndexRow) => db.UriIndex.AsQueryable().Expression,
-        _ => throw new NotSupportedException(rowType.Name),
-    };
+    private static IQueryable<long> RowIds<TRow>(InteropDbContext db, Expression<Func<TRow, bool>> where) where TRow : class =>
+        db.Set<TRow>().Where(where).Select(x => EF.Property<long>(x, "ResourceRowId"));
 
     private static bool Mentions(Expression body, Expression row)
     {
