@@ -207,16 +207,20 @@ public sealed class PatientMatchGuard(ConditionalResolver resolver, ResourceStor
         };
     }
 
-    /// <summary>What contradicts: both sides must state a value (a missing one is not a conflict).</summary>
+    /// <summary>
+    /// What contradicts: both sides must state a value (a missing one is not a conflict). Named by
+    /// field only: the sender is told nothing of the stored record's values, which consent may
+    /// withhold from it; the reviewer of the Flag compares the records.
+    /// </summary>
     private static List<string> Differences(Patient stored, Patient incoming)
     {
         var differences = new List<string>();
         if (!string.IsNullOrEmpty(stored.BirthDate) && !string.IsNullOrEmpty(incoming.BirthDate) && stored.BirthDate != incoming.BirthDate)
-            differences.Add($"the incoming birth date {incoming.BirthDate} differs from the stored {stored.BirthDate}");
+            differences.Add("the birth date differs");
         var storedFamily = Family(stored);
         var incomingFamily = Family(incoming);
         if (storedFamily is not null && incomingFamily is not null && !string.Equals(storedFamily, incomingFamily, StringComparison.OrdinalIgnoreCase))
-            differences.Add($"the incoming family name '{incomingFamily}' differs from the stored '{storedFamily}'");
+            differences.Add("the family name differs");
         return differences;
     }
 

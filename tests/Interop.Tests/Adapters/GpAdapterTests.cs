@@ -153,6 +153,7 @@ public sealed class GpAdapterTests(StorageProvider provider) : ApiFixture(provid
         var bundle = await response.ReadAsync<Bundle>();
         var warning = bundle.Entry.Select(e => e.Resource).OfType<OperationOutcome>().Single();
         Assert.That(warning.Issue.Single(i => i.Severity == OperationOutcome.IssueSeverity.Warning && i.Diagnostics.Contains("birth date")), Is.Not.Null);
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("1961-03-02"), "the stored birth date is not disclosed to the sender");
         var patient = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(nhs))).Single();
         Assert.That(patient.BirthDate, Is.EqualTo("1961-03-02"));
         var flag = (await CurrentAsync<Flag>(Factory.Services, f => f.Subject.Reference == $"Patient/{patient.Id}")).Single();
