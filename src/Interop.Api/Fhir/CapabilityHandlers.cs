@@ -127,7 +127,7 @@ public static class CapabilityHandlers
             var operation = new CapabilityStatement.OperationComponent
             {
                 Name = name,
-                Definition = OperationDefinitions.TryGetValue(name, out var definition) ? definition : $"{KnownSystems.InteropBase}/OperationDefinition/{name}",
+                Definition = OperationDefinitions.TryGetValue(name, out var definition) ? definition : $"{KnownSystems.ProfileBase}/OperationDefinition/{name}",
             };
             // fhir/{Type}/... with a literal type: that resource's operation; otherwise system level.
             var type = at >= 2 && !segments[1].StartsWith('{') ? segments[1] : null;

@@ -219,6 +219,18 @@ public sealed class RestInteractionTests(StorageProvider provider) : ApiFixture(
         Assert.That(patient.Operation.Single(o => o.Name == "everything").Definition, Is.EqualTo("http://hl7.org/fhir/OperationDefinition/Patient-everything"));
         Assert.That(rest.Resource.Single(r => r.Type == "AuditEvent").Operation.Select(o => o.Name), Is.EqualTo(new[] { "mark-reviewed" }));
         Assert.That(rest.Resource.Single(r => r.Type == "Observation").Operation, Is.Empty);
+
+        // The published statement in fhir-profiles/ lists the same operations with the same definitions.
+        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "fhir-profiles", "CapabilityStatement"))) dir = dir.Parent;
+        Assert.That(dir, Is.Not.Null, "fhir-profiles/ not found above the test directory");
+        var published = ((CapabilityStatement)Interop.Core.Fhir.FhirSerialization.ParseStored(
+            File.ReadAllText(Path.Combine(dir!.FullName, "fhir-profiles", "CapabilityStatement", "CapabilityStatement-interop-gateway.json")))).Rest[0];
+        static IEnumerable<string> Operations(CapabilityStatement.RestComponent r) =>
+            r.Operation.Select(o => $"{o.Name} {o.Definition}")
+                .Concat(r.Resource.SelectMany(x => x.Operation.Select(o => $"{x.Type}/{o.Name} {o.Definition}")))
+                .Order(StringComparer.Ordinal);
+        Assert.That(Operations(rest), Is.EqualTo(Operations(published)));
     }
 
     [Test]
