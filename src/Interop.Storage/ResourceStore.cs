@@ -14,8 +14,11 @@ namespace Interop.Storage;
 /// <see cref="InteropDbContext"/>. Every write is one database transaction holding the version and
 /// all rows derived from it, so a failure leaves no partial version or orphan index row.
 /// </summary>
-public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, WriteLocks locks, ConsentLedger ledger, TimeProvider time)
+public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, WriteLocks locks, ConsentLedger ledger, TimeProvider time, ResourceChangeSignal changes)
 {
+    // Types written in the open transaction, announced to in-memory caches once it commits.
+    private readonly HashSet<string> _writtenTypes = new(StringComparer.Ordinal);
+
     // SearchParameters written in the open transaction: registered once it commits, forgotten if it
     // rolls back, so a failed transaction Bundle leaves no custom parameter behind in memory.
     private readonly List<SearchParameter> _pendingParameters = [];
@@ -224,12 +227,15 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             await using var gate = await locks.EnterAsync(db, ct);
             await using var tx = await BeginAsync(ct);
             _pendingParameters.Clear();
+            _writtenTypes.Clear();
             try
             {
                 if (exclusive) await gate.AcquireInTransactionAsync(ct);
                 var result = await work();
                 await tx.CommitAsync(ct);
                 RegisterPendingParameters();
+                if (_writtenTypes.Count > 0) changes.Changed(_writtenTypes);
+                _writtenTypes.Clear();
                 return result;
             }
             catch (DbUpdateException ex) when (UniqueViolation.IsUpdateConflict(ex))
@@ -356,6 +362,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     private void Stage(ResourceVersionRow row)
     {
         _staged.Add(DerivedRows.Detach(row));
+        _writtenTypes.Add(row.ResourceType);
         db.Resources.Add(row);
     }
 

@@ -20,6 +20,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<InteropDbContextFactory>();
         services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<InteropDbContextFactory>().CreateDbContext());
         services.AddSingleton<WriteLocks>();
+        services.AddSingleton<ResourceChangeSignal>();
         services.AddSingleton<Interop.Core.Search.SearchParameterRegistry>();
         services.AddSingleton<Interop.Core.Search.SearchIndexer>();
         services.AddSingleton<Interop.Core.Search.SearchQueryParser>();

@@ -23,6 +23,14 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>The operator's own organisation: its system tokens may register participating Organizations.</summary>
     public string AdminOrganization { get; set; } = "INTEROP";
 
+    /// <summary>
+    /// How long a request's organisation check may use a remembered registration (0 = always ask
+    /// the database). A change made through this instance is seen at once; through another instance,
+    /// within this many seconds.
+    /// </summary>
+    [Range(0, 3600)]
+    public int OrganizationCacheSeconds { get; set; } = 30;
+
     /// <summary>Allowed clock skew, at most 60 seconds.</summary>
     [Range(0, 60)]
     public int ClockSkewSeconds { get; set; } = 30;

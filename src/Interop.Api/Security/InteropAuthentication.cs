@@ -31,6 +31,7 @@ public static class InteropAuthentication
             .ValidateOnStart();
         services.AddScoped<RequestContext>();
         services.AddScoped<OrganizationRegistry>();
+        services.AddSingleton<OrganizationRegistrationCache>();
         services.AddScoped<AccessGuard>();
         services.AddSingleton<DevTokenIssuer>();
 

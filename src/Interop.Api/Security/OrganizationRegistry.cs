@@ -8,14 +8,19 @@ namespace Interop.Api.Security;
 
 /// <summary>
 /// Participating organisations are FHIR Organizations registered in the gateway with an ODS code
-/// identifier (contracts.md). Looked up in the database on each request: no cache that could
-/// disagree between instances.
+/// identifier (contracts.md). Every request checks its organisation here, so answers are kept in
+/// memory (<see cref="OrganizationRegistrationCache"/>): a registration changed through this
+/// instance is seen by the next request, one changed through another instance once the entry is
+/// <c>Auth:OrganizationCacheSeconds</c> old.
 /// </summary>
-public sealed class OrganizationRegistry(InteropDbContext db)
+public sealed class OrganizationRegistry(InteropDbContext db, OrganizationRegistrationCache cache)
 {
     public sealed record Registration(string ResourceId, string OdsCode, bool Active, string? Type, string? Name);
 
-    public async Task<Registration?> FindAsync(string odsCode, CancellationToken ct)
+    public Task<Registration?> FindAsync(string odsCode, CancellationToken ct) =>
+        cache.GetOrLoadAsync(odsCode, () => LoadAsync(odsCode, ct));
+
+    private async Task<Registration?> LoadAsync(string odsCode, CancellationToken ct)
     {
         var rows = await (
             from t in db.TokenIndex

@@ -140,6 +140,24 @@ public sealed class SecurityTests(StorageProvider provider) : ApiFixture(provide
     }
 
     [Test]
+    public async Task Registering_or_deactivating_an_organisation_applies_to_the_next_request()
+    {
+        // Organisation checks are answered from memory (Auth:OrganizationCacheSeconds); a change
+        // written through this instance must not wait for the entry to expire.
+        using var newcomer = ClientFor("LATE1", "clinician", "user/*.rs");
+        Assert.That((await newcomer.SendAsync(HttpMethod.Get, $"/fhir/Patient/{_patientA}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        var id = await RegisterOrganizationAsync("LATE1");
+        Assert.That((await newcomer.SendAsync(HttpMethod.Get, $"/fhir/Patient/{_patientA}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var org = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Organization/{id}")).ReadAsync<Organization>();
+        org.Active = false;
+        Assert.That((await Client.SendAsync(HttpMethod.Put, $"/fhir/Organization/{id}", FhirHttp.JsonBody(org))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var refused = await newcomer.SendAsync(HttpMethod.Get, $"/fhir/Patient/{_patientA}");
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await refused.ReadAsync<OperationOutcome>()).Issue[0].Diagnostics, Does.Contain("inactive"));
+    }
+
+    [Test]
     public async Task Unknown_role_is_refused()
     {
         var response = await ClientFor("RBQ", "astronaut", "user/*.rs").SendAsync(HttpMethod.Get, $"/fhir/Patient/{_patientA}");
