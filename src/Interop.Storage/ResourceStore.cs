@@ -28,9 +28,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     /// <summary>The current version, when <paramref name="access"/> (patient confinement and consent) lets the caller see it.</summary>
     public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default, ReadAccess? access = null)
     {
-        var row = await Visible(access)
-            .Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent)
-            .FirstOrDefaultAsync(ct);
+        var row = await ConsentFilter.ReadCurrentAsync(db, access ?? ReadAccess.Unrestricted, type, id);
         return row is null ? null : ToStored(row);
     }
 
@@ -264,8 +262,8 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     }
 
     /// <summary>Every resource row the caller may see: patient confinement and consent, decided in SQL.</summary>
-    public IQueryable<ResourceVersionRow> Visible(ReadAccess? access) =>
-        ConsentFilter.Apply(db.Resources.AsNoTracking(), db, access ?? ReadAccess.Unrestricted);
+    public IQueryable<ResourceVersionRow> Visible(ReadAccess? access, bool currentOnly = false) =>
+        ConsentFilter.Apply(db.Resources.AsNoTracking(), db, access ?? ReadAccess.Unrestricted, currentOnly);
 
     /// <summary>
     /// Why a version that exists is not visible: the patient (in whose compartment it is) has a
@@ -291,7 +289,10 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     {
         if (patientIds.Count == 0) return Array.Empty<(string, long)>().ToLookup(e => e.Item1, e => e.Item2, StringComparer.Ordinal);
         var ids = patientIds.ToArray();
-        var entries = await db.ConsentRules.AsNoTracking().Where(r => ids.Contains(r.PatientId))
+        var single = ids[0];
+        // Equality for one patient (most requests): EF Core caches that query's SQL, not a list's.
+        var rules = ids.Length == 1 ? db.ConsentRules.Where(r => r.PatientId == single) : db.ConsentRules.Where(r => ids.Contains(r.PatientId));
+        var entries = await rules.AsNoTracking()
             .Select(r => new { r.PatientId, r.LedgerSequence }).Distinct().ToListAsync(ct);
         return entries.ToLookup(e => e.PatientId, e => e.LedgerSequence, StringComparer.Ordinal);
     }

@@ -34,17 +34,22 @@ public sealed class AuditRecorder(AuditWriter writer, RequestContext who, AuditS
         var released = new List<Released>();
         foreach (var chunk in rows.Chunk(500))
         {
-            // Two queries per 500 rows, as before: the compartments, and the rows with the patient's
-            // own disclosure rule (ConsentFilter, as a correlated EXISTS) decided in the same statement.
-            var compartments = (await db.Compartments.AsNoTracking().Where(c => chunk.Contains(c.ResourceRowId))
-                .Select(c => new { c.ResourceRowId, c.PatientId }).ToListAsync()).ToLookup(c => c.ResourceRowId, c => c.PatientId);
-            var disclosable = ConsentFilter.DisclosableToPatient(db.Resources.Where(d => chunk.Contains(d.Id)), db).Select(d => d.Id);
-            var items = await db.Resources.AsNoTracking().Where(r => chunk.Contains(r.Id))
-                .Select(r => new { r.Id, r.ResourceType, r.ResourceId, Disclosable = disclosable.Contains(r.Id) }).ToListAsync();
-            foreach (var item in items)
+            // One query per 500 rows: each row with its compartments (a left join) and whether the
+            // patient's own disclosure rule (ConsentFilter) lets a patient be shown it. A single row
+            // (a read) is matched by equality: EF Core caches the SQL of that shape, not of a list.
+            var single = chunk[0];
+            var inChunk = chunk.Length == 1 ? db.Resources.Where(r => r.Id == single) : db.Resources.Where(r => chunk.Contains(r.Id));
+            var disclosable = ConsentFilter.DisclosableToPatient(inChunk, db).Select(d => d.Id);
+            var items = await (
+                from r in inChunk.AsNoTracking()
+                from c in db.Compartments.Where(c => c.ResourceRowId == r.Id).DefaultIfEmpty()
+                select new { r.Id, r.ResourceType, r.ResourceId, Disclosable = disclosable.Contains(r.Id), PatientId = (string?)c!.PatientId })
+                .ToListAsync();
+            foreach (var item in items.GroupBy(i => i.Id))
             {
-                var entry = new Released(item.ResourceType, item.ResourceId, item.Disclosable);
-                entry.Patients.AddRange(compartments[item.Id]);
+                var first = item.First();
+                var entry = new Released(first.ResourceType, first.ResourceId, first.Disclosable);
+                entry.Patients.AddRange(item.Select(i => i.PatientId).OfType<string>().Distinct(StringComparer.Ordinal));
                 patients.UnionWith(entry.Patients);
                 released.Add(entry);
             }

@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using Interop.Core.Consent;
 using Interop.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Interop.Storage.Consent;
 
@@ -12,22 +15,116 @@ public static class ConsentFilter
 {
     private static readonly string[] Sensitive = [.. SensitiveClasses.All];
 
-    public static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access)
+    /// <param name="rows">The rows to narrow.</param>
+    /// <param name="db">The context the consent rules are read from, in the same query.</param>
+    /// <param name="access">Who is asking, and what they are confined to.</param>
+    /// <param name="currentOnly">
+    /// Only current versions are wanted (read, search): the rows are narrowed to them and the rule that
+    /// carries the current version's labels over to earlier versions is left out of the query, which
+    /// makes it smaller for EF Core to prepare on every execution.
+    /// </param>
+    public static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, bool currentOnly = false) =>
+        Apply(rows, db, access, ConsentValues.Of(access), currentOnly);
+
+    private delegate Task<ResourceVersionRow?> CompiledRead(InteropDbContext db, string organization, string purposeOfUse, long now, string? patient, string type, string id);
+
+    private static readonly ConcurrentDictionary<string, CompiledRead> CompiledReads = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The current version of <paramref name="type"/>/<paramref name="id"/> when <paramref name="access"/>
+    /// lets the caller see it: the same predicate as <see cref="Apply(IQueryable{ResourceVersionRow}, InteropDbContext, ReadAccess, bool)"/>,
+    /// run as an EF Core compiled query, one per kind of caller (<see cref="ShapeOf"/>). A read is the
+    /// most frequent request; compiling spares it building, comparing and parameterising the large
+    /// expression tree on every execution.
+    /// </summary>
+    public static Task<ResourceVersionRow?> ReadCurrentAsync(InteropDbContext db, ReadAccess access, string type, string id)
     {
+        // Per context type as well: the tree holds the provider's model (a test process runs several).
+        var read = CompiledReads.GetOrAdd($"{db.GetType().Name}|{ShapeOf(access)}", _ => CompileRead(db, access));
+        var v = ConsentValues.Of(access);
+        return read(db, v.Organization, v.PurposeOfUse, v.Now, v.Patient, type, id);
+    }
+
+    /// <summary>What the predicate's tree depends on besides <see cref="ConsentValues"/>: flags and fixed type lists.</summary>
+    private static string ShapeOf(ReadAccess access) => string.Join('|',
+        access.ConfinedPatient is null ? "-" : "confined",
+        access.ExcludedTypes is { } excluded ? string.Join(',', excluded.Order(StringComparer.Ordinal)) : "-",
+        access.Consent is not { } a ? "-" : $"{a.PatientCaller}/{a.BreakGlass}/{a.DenyAllByDefault}/{string.Join(',', a.Exempt.Order(StringComparer.Ordinal))}");
+
+    private static CompiledRead CompileRead(InteropDbContext db, ReadAccess access)
+    {
+        // EF Core compiled queries take scalar parameters: each value the predicate reads from the
+        // template becomes one of the lambda's parameters.
+        var template = new ConsentValues();
+        var query = Apply(db.Resources.AsNoTracking(), db, access, template, currentOnly: true)
+            .Where(r => r.ResourceType == template.Type && r.ResourceId == template.Id);
+        var context = Expression.Parameter(typeof(InteropDbContext), "db");
+        var parameters = new Dictionary<string, ParameterExpression>
+        {
+            [nameof(ConsentValues.Organization)] = Expression.Parameter(typeof(string), "organization"),
+            [nameof(ConsentValues.PurposeOfUse)] = Expression.Parameter(typeof(string), "purposeOfUse"),
+            [nameof(ConsentValues.Now)] = Expression.Parameter(typeof(long), "now"),
+            [nameof(ConsentValues.Patient)] = Expression.Parameter(typeof(string), "patient"),
+            [nameof(ConsentValues.Type)] = Expression.Parameter(typeof(string), "type"),
+            [nameof(ConsentValues.Id)] = Expression.Parameter(typeof(string), "id"),
+        };
+        var body = Expression.Call(FirstOrDefault, new TemplateReplacer(template, parameters).Visit(query.Expression));
+        var lambda = Expression.Lambda<Func<InteropDbContext, string, string, long, string?, string, string, ResourceVersionRow?>>(
+            body, [context, .. parameters.Values]);
+        var compiled = EF.CompileAsyncQuery(lambda);
+        return (c, organization, purpose, now, patient, type, id) => compiled(c, organization, purpose, now, patient, type, id);
+    }
+
+    private static readonly System.Reflection.MethodInfo FirstOrDefault = typeof(Queryable).GetMethods()
+        .Single(m => m.Name == nameof(Queryable.FirstOrDefault) && m.GetParameters().Length == 1).MakeGenericMethod(typeof(ResourceVersionRow));
+
+    /// <summary>Turns each read of the captured template object's properties into the compiled query's parameter of that name.</summary>
+    private sealed class TemplateReplacer(ConsentValues template, IReadOnlyDictionary<string, ParameterExpression> parameters) : ExpressionVisitor
+    {
+        protected override Expression VisitMember(MemberExpression node)
+        {
+            if (node.Expression is { Type: var ownerType } owner && ownerType == typeof(ConsentValues) && IsTemplate(owner))
+                return parameters[node.Member.Name];
+            return base.VisitMember(node);
+        }
+
+        private bool IsTemplate(Expression owner) => ReferenceEquals(Evaluate(owner), template);
+
+        // A captured variable: a chain of fields from a closure object (nested closures link to the
+        // enclosing one through a field).
+        private static object? Evaluate(Expression expression) => expression switch
+        {
+            ConstantExpression c => c.Value,
+            MemberExpression { Member: System.Reflection.FieldInfo field } m when m.Expression is null or ConstantExpression or MemberExpression =>
+                field.GetValue(m.Expression is null ? null : Evaluate(m.Expression)) is var value ? value : null,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The predicate with every per-request value read from <paramref name="v"/>, so that the same
+    /// tree serves as a compiled query (<see cref="ReadCurrentAsync"/>) with <paramref name="v"/> as
+    /// its parameter. What varies only with the caller's kind (role lists, flags) is built in.
+    /// </summary>
+    private static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, ConsentValues v, bool currentOnly)
+    {
+        if (currentOnly) rows = rows.Where(r => r.IsCurrent);
         if (access.ExcludedTypes is { Count: > 0 } excludedTypes)
         {
             // Types the caller's role or scopes do not reach (a clinician's AuditEvent) stay out of
             // system-level reads and includes, not only out of type-level ones.
             var excluded = excludedTypes.ToArray();
-            rows = rows.Where(r => !excluded.Contains(r.ResourceType));
+            rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => !excluded.Contains(r.ResourceType)));
         }
-        if (access.ConfinedPatient is { } patient)
-            rows = rows.InPatientCompartment(db, patient);
+        if (access.ConfinedPatient is not null)
+        {
+            // PatientCompartmentQuery.InPatientCompartment, with the patient read from v (written
+            // inside the lambda, not as a captured query, so a compiled read can see v in it).
+            var compartments = db.Compartments;
+            rows = rows.Where(r => compartments.Where(c => c.PatientId == v.Patient).Select(c => c.ResourceRowId).Contains(r.Id));
+        }
         if (access.Consent is not { } a) return rows;
 
-        var org = a.Organization;
-        var purpose = a.PurposeOfUse;
-        var now = Instants.ToStored(a.Now);
         var exempt = a.Exempt.ToArray();
         var rules = db.ConsentRules;
         var current = db.Resources;
@@ -36,52 +133,53 @@ public static class ConsentFilter
 
         // The organisation that recorded an item always sees it (custodian), and exempt types pass.
         // Otherwise every sensitive label must be permitted for this organisation by the patient...
-        rows = rows.Where(r => r.Custodian == org || exempt.Contains(r.ResourceType) ||
+        rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => r.Custodian == v.Organization || exempt.Contains(r.ResourceType) ||
             !r.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
                 !rules.Any(x => x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
-                    && (x.ActorOrganization == null || x.ActorOrganization == org)
-                    && (x.Purpose == null || x.Purpose == purpose)
-                    && (x.Start == null || x.Start <= now) && (x.End == null || x.End > now)
-                    && r.Compartments.Any(c => c.PatientId == x.PatientId))));
+                    && (x.ActorOrganization == null || x.ActorOrganization == v.Organization)
+                    && (x.Purpose == null || x.Purpose == v.PurposeOfUse)
+                    && (x.Start == null || x.Start <= v.Now) && (x.End == null || x.End > v.Now)
+                    && r.Compartments.Any(c => c.PatientId == x.PatientId)))));
 
         // ...including the labels of the current version when this is an earlier one: a resource
         // relabelled sensitive withholds its whole history, not just the versions since (vread, _history).
-        rows = rows.Where(r => r.IsCurrent || exempt.Contains(r.ResourceType) ||
-            !current.Any(cur => cur.IsCurrent && cur.ResourceType == r.ResourceType && cur.ResourceId == r.ResourceId && cur.Custodian != org
-                && cur.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
-                    !rules.Any(x => x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
-                        && (x.ActorOrganization == null || x.ActorOrganization == org)
-                        && (x.Purpose == null || x.Purpose == purpose)
-                        && (x.Start == null || x.Start <= now) && (x.End == null || x.End > now)
-                        && cur.Compartments.Any(c => c.PatientId == x.PatientId)))));
+        if (!currentOnly)
+            rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => r.IsCurrent || exempt.Contains(r.ResourceType) ||
+                !current.Any(cur => cur.IsCurrent && cur.ResourceType == r.ResourceType && cur.ResourceId == r.ResourceId && cur.Custodian != v.Organization
+                    && cur.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
+                        !rules.Any(x => x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
+                            && (x.ActorOrganization == null || x.ActorOrganization == v.Organization)
+                            && (x.Purpose == null || x.Purpose == v.PurposeOfUse)
+                            && (x.Start == null || x.Start <= v.Now) && (x.End == null || x.End > v.Now)
+                            && cur.Compartments.Any(c => c.PatientId == x.PatientId))))));
 
         if (a.BreakGlass) return rows; // break-glass overrides dissent, never sensitive classes
 
         // ...and no active deny may apply, unless one of its exceptions permits this request.
         // A blanket dissent (no actor) leaves Patient demographics visible so the record can be
         // found and the 403 NO_PATIENT_CONSENT explained; an organisation-specific deny withholds all.
-        rows = rows.Where(r => r.Custodian == org || exempt.Contains(r.ResourceType) ||
+        rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => r.Custodian == v.Organization || exempt.Contains(r.ResourceType) ||
             !r.Compartments.Any(c => rules.Any(d => d.PatientId == c.PatientId && !d.Permit && d.Level == 0 && d.SecurityLabel == null
-                && (d.ActorOrganization == null || d.ActorOrganization == org)
+                && (d.ActorOrganization == null || d.ActorOrganization == v.Organization)
                 && (d.ActorOrganization != null || r.ResourceType != "Patient")
-                && (d.Purpose == null || d.Purpose == purpose)
+                && (d.Purpose == null || d.Purpose == v.PurposeOfUse)
                 && (d.ResourceType == null || d.ResourceType == r.ResourceType)
-                && (d.Start == null || d.Start <= now) && (d.End == null || d.End > now)
+                && (d.Start == null || d.Start <= v.Now) && (d.End == null || d.End > v.Now)
                 && !rules.Any(e => e.ConsentId == d.ConsentId && e.ParentIndex == d.RuleIndex && e.Level == 1 && e.Permit
-                    && (e.ActorOrganization == null || e.ActorOrganization == org)
-                    && (e.Purpose == null || e.Purpose == purpose)
+                    && (e.ActorOrganization == null || e.ActorOrganization == v.Organization)
+                    && (e.Purpose == null || e.Purpose == v.PurposeOfUse)
                     && (e.ResourceType == null || e.ResourceType == r.ResourceType)
-                    && (e.Start == null || e.Start <= now) && (e.End == null || e.End > now)))));
+                    && (e.Start == null || e.Start <= v.Now) && (e.End == null || e.End > v.Now))))));
 
         if (a.DenyAllByDefault)
         {
             // Opt-in: clinical data needs an active permit for this organisation and purpose.
-            rows = rows.Where(r => r.Custodian == org || exempt.Contains(r.ResourceType) || r.ResourceType == "Patient" || !r.Compartments.Any() ||
+            rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => r.Custodian == v.Organization || exempt.Contains(r.ResourceType) || r.ResourceType == "Patient" || !r.Compartments.Any() ||
                 r.Compartments.Any(c => rules.Any(p => p.PatientId == c.PatientId && p.Permit && p.Level == 0 && p.SecurityLabel == null
-                    && (p.ActorOrganization == null || p.ActorOrganization == org)
-                    && (p.Purpose == null || p.Purpose == purpose)
+                    && (p.ActorOrganization == null || p.ActorOrganization == v.Organization)
+                    && (p.Purpose == null || p.Purpose == v.PurposeOfUse)
                     && (p.ResourceType == null || p.ResourceType == r.ResourceType)
-                    && (p.Start == null || p.Start <= now) && (p.End == null || p.End > now))));
+                    && (p.Start == null || p.Start <= v.Now) && (p.End == null || p.End > v.Now)))));
         }
         return rows;
     }
@@ -98,7 +196,7 @@ public static class ConsentFilter
         // A patient's searches are confined to their own compartment, already a small set; and NOPAT
         // labels (every full AuditEvent carries one) would make a long candidate list.
         if (access.Consent is not { } a || a.DenyAllByDefault || a.PatientCaller) return null;
-        var labelled = db.SecurityLabels.Where(l => Sensitive.Contains(l.Code)).Select(l => l.ResourceRowId);
+        var labelled = db.SecurityLabels.Where(ConstantListInliner.Inline<SecurityLabelRow>(l => Sensitive.Contains(l.Code))).Select(l => l.ResourceRowId);
         if (a.BreakGlass) return labelled;
         // PatientId IN (...), not a correlated EXISTS, so the compartment index is searched per patient.
         var denyingPatients = db.ConsentRules.Where(d => !d.Permit).Select(d => d.PatientId);

@@ -24,7 +24,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     public async Task<SearchResult> SearchAsync(SearchQuery query, SearchRequest request, CancellationToken ct = default)
     {
         if (query.HasErrors) throw new ArgumentException("The query has errors; report them before running it.", nameof(query));
-        var visible = store.Visible(request.Access);
+        var visible = store.Visible(request.Access, currentOnly: true);
         var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow(), store.Db);
         var scope = ScopePredicate(query.ResourceTypes, request.ScopeConstraints, builder);
         var matches = Matching(visible, query, builder, scope);
@@ -73,7 +73,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     /// </summary>
     public async Task<IReadOnlyList<string>> FindIdsAsync(string type, SearchQuery query, int limit, ReadAccess? access = null, CancellationToken ct = default)
     {
-        var visible = store.Visible(access ?? ReadAccess.Unrestricted);
+        var visible = store.Visible(access ?? ReadAccess.Unrestricted, currentOnly: true);
         var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow(), store.Db);
         var matches = Matching(visible, query with { ResourceTypes = [type] }, builder, null);
         return await matches.OrderBy(r => r.Id).Select(r => r.ResourceId).Take(limit).ToListAsync(ct);
@@ -123,7 +123,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         Expression<Func<ResourceVersionRow, bool>>? scope, CancellationToken ct)
     {
         if (access.Consent is null) return false;
-        var unfiltered = Matching(store.Visible(access with { Consent = null }), query, builder, scope);
+        var unfiltered = Matching(store.Visible(access with { Consent = null }, currentOnly: true), query, builder, scope);
         if (ConsentFilter.WithholdingCandidates(store.Db, access) is { } candidates)
             unfiltered = unfiltered.Where(r => candidates.Contains(r.Id));
         return await unfiltered.Where(r => !visible.Any(v => v.Id == r.Id)).AnyAsync(ct);
