@@ -117,6 +117,7 @@ public sealed class PatientOperationTests(StorageProvider provider) : ApiFixture
 
         var response = await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patientId}/$summary");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Content.Headers.ContentLength, Is.EqualTo((await response.Content.ReadAsByteArrayAsync()).Length), "the document is written as UTF-8 bytes");
         var document = await response.ReadAsync<Bundle>();
         var composition = (Composition)document.Entry[0].Resource;
         var entries = document.Entry.Skip(2).Where(e => e.Resource is not OperationOutcome).ToList();
