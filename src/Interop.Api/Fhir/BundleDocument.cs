@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Model;
@@ -69,9 +70,17 @@ public sealed class BundleDocument
         return bundle;
     }
 
-    private string RenderJson(bool pretty)
+    private string RenderJson(bool pretty) => Encoding.UTF8.GetString(RenderJsonUtf8(pretty).Span);
+
+    /// <summary>
+    /// The Bundle as UTF-8 JSON, stored entries spliced in as they are: what a JSON response without
+    /// <c>_summary</c>/<c>_elements</c> sends. Written to the response as bytes, a large Bundle (a
+    /// summary of several hundred entries) skips two whole-document copies and a UTF-16 round trip.
+    /// </summary>
+    public ReadOnlyMemory<byte> RenderJsonUtf8(bool pretty)
     {
-        using var buffer = new MemoryStream();
+        // Sized for the stored entries (mostly ASCII, so characters ~ bytes) so the buffer rarely grows.
+        var buffer = new ArrayBufferWriter<byte>(4096 + Entries.Sum(e => e.Json?.Length ?? 0));
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
@@ -111,7 +120,7 @@ public sealed class BundleDocument
             }
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return buffer.WrittenMemory;
     }
 
     private static void WriteEntry(Utf8JsonWriter w, BundleEntry e, bool pretty)

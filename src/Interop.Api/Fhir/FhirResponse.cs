@@ -84,6 +84,14 @@ public sealed class FhirResponse : IResult
         var pretty = request.Query["_pretty"].ToString() == "true";
         var filter = FilterFor(request);
         string text;
+        if (_bundle is not null && format == FhirFormat.Json && filter is null)
+        {
+            var utf8 = _bundle.RenderJsonUtf8(pretty);
+            response.ContentType = FhirMediaTypes.ContentType(format);
+            response.ContentLength = utf8.Length;
+            await response.Body.WriteAsync(utf8, httpContext.RequestAborted);
+            return;
+        }
         if (_bundle is not null)
         {
             text = _bundle.Render(format, pretty, filter);

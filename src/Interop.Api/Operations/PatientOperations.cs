@@ -97,20 +97,21 @@ public static class PatientOperations
         var visible = await store.Visible(access).InPatientCompartment(store.Db, id)
             .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType))
             .OrderBy(r => r.Id).Select(r => new { r.Id, r.ResourceType, r.ResourceId, r.Json }).ToListAsync(ct);
-        var withheldTypes = await WithheldTypesAsync(store, access, id, types, ct);
+        var withheldTypes = await WithheldTypesAsync(store, access, id, types, visible.CountBy(r => r.ResourceType).ToDictionary(), ct);
         var withheldSections = SummarySection.All.Where(s => s.ResourceTypes.Any(withheldTypes.Contains)).Select(s => s.Title).ToHashSet();
 
         var baseUrl = FhirRoutes.BaseUrl(http);
         var patient = (Patient)FhirSerialization.ParseStored(patientRow.Json!);
         var rows = visible.ToDictionary(r => $"{baseUrl}/{r.ResourceType}/{r.ResourceId}");
-        var resources = rows.Select(r => (FhirSerialization.ParseStored(r.Value.Json!), r.Key)).ToList();
-        var composition = SummaryComposer.Compose(new SummaryComposer.Input(patient, $"{baseUrl}/Patient/{id}", resources, withheldSections, DateTimeOffset.UtcNow, staleness), out var ordered);
+        // The narrative needs a few elements of each item, read from the stored JSON; the entries are that JSON as stored.
+        var items = rows.Select(r => SummaryItemReader.FromJson(r.Value.ResourceType, r.Key, r.Value.Json!)).ToList();
+        var composition = SummaryComposer.Compose(new SummaryComposer.Input(patient, $"{baseUrl}/Patient/{id}", items, withheldSections, DateTimeOffset.UtcNow, staleness), out var ordered);
 
         var document = new BundleDocument { Type = Bundle.BundleType.Document, Identifier = new Identifier("urn:ietf:rfc:3986", $"urn:uuid:{Guid.NewGuid()}") };
         document.Entries.Add(new BundleEntry { FullUrl = $"urn:uuid:{composition.Id}", Resource = composition });
         document.Entries.Add(new BundleEntry { FullUrl = $"{baseUrl}/Patient/{id}", Json = patientRow.Json, RowId = patientRow.RowId });
-        foreach (var (_, fullUrl) in ordered)
-            document.Entries.Add(new BundleEntry { FullUrl = fullUrl, Json = rows[fullUrl].Json, RowId = rows[fullUrl].Id });
+        foreach (var item in ordered)
+            document.Entries.Add(new BundleEntry { FullUrl = item.FullUrl, Json = rows[item.FullUrl].Json, RowId = rows[item.FullUrl].Id });
         var warnings = new OperationOutcome();
         if (withheldSections.Count > 0)
             warnings.Issue.Add(Outcomes.Issue(OperationOutcome.IssueType.Suppressed,
@@ -123,17 +124,19 @@ public static class PatientOperations
         return FhirResponse.Of(document);
     }
 
-    /// <summary>The types of which the compartment holds items the caller may not see (never how many or which).</summary>
-    private static async Task<HashSet<string>> WithheldTypesAsync(ResourceStore store, ReadAccess access, string patientId, string[] types, CancellationToken ct)
+    /// <summary>
+    /// The types of which the compartment holds items the caller may not see (never how many or which):
+    /// per type, all current items against <paramref name="visibleCounts"/>, the counts of the rows the
+    /// consented query returned (the same compartment, types and currency, so only consent differs).
+    /// </summary>
+    private static async Task<HashSet<string>> WithheldTypesAsync(ResourceStore store, ReadAccess access, string patientId, string[] types,
+        IReadOnlyDictionary<string, int> visibleCounts, CancellationToken ct)
     {
         if (access.Consent is null) return [];
         var all = await store.Db.Resources.AsNoTracking().InPatientCompartment(store.Db, patientId)
             .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType))
             .GroupBy(r => r.ResourceType).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var seen = await store.Visible(access).InPatientCompartment(store.Db, patientId)
-            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType))
-            .GroupBy(r => r.ResourceType).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
-        return all.Where(a => a.Count > (seen.FirstOrDefault(s => s.Type == a.Type)?.Count ?? 0)).Select(a => a.Type).ToHashSet();
+        return all.Where(a => a.Count > visibleCounts.GetValueOrDefault(a.Type)).Select(a => a.Type).ToHashSet();
     }
 
     public static async Task<IResult> EverythingById(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, IOptions<FhirOptions> options, CancellationToken ct)

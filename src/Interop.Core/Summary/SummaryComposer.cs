@@ -15,12 +15,12 @@ public static class SummaryComposer
 {
     private const string EmptyReasonSystem = "http://terminology.hl7.org/CodeSystem/list-empty-reason";
 
-    /// <summary>What the composer needs: the patient, the visible resources, and which sections lost items to consent.</summary>
-    public sealed record Input(Patient Patient, string PatientFullUrl, IReadOnlyList<(Resource Resource, string FullUrl)> Resources,
+    /// <summary>What the composer needs: the patient, the visible items, and which sections lost items to consent.</summary>
+    public sealed record Input(Patient Patient, string PatientFullUrl, IReadOnlyList<SummaryItem> Items,
         IReadOnlySet<string> WithheldSections, DateTimeOffset Now, string? StalenessNote = null);
 
-    /// <summary>The Composition and the per-section entries, in document order.</summary>
-    public static Composition Compose(Input input, out IReadOnlyList<(Resource Resource, string FullUrl)> ordered)
+    /// <summary>The Composition and the per-section items, in document order (the order of the Bundle's entries).</summary>
+    public static Composition Compose(Input input, out IReadOnlyList<SummaryItem> ordered)
     {
         var composition = new Composition
         {
@@ -32,10 +32,10 @@ public static class SummaryComposer
             Author = [new ResourceReference { Display = "Interop gateway" }],
             Title = $"Patient summary for {Name(input.Patient)}",
         };
-        var list = new List<(Resource, string)>();
+        var list = new List<SummaryItem>();
         foreach (var section in SummarySection.All)
         {
-            var items = input.Resources.Where(r => section.ResourceTypes.Contains(r.Resource.TypeName) && BelongsIn(section, r.Resource)).ToList();
+            var items = input.Items.Where(i => i.InSummary && section.ResourceTypes.Contains(i.ResourceType)).ToList();
             var withheld = input.WithheldSections.Contains(section.Title);
             if (items.Count == 0 && !section.Required && !withheld) continue;
             var s = new Composition.SectionComponent
@@ -43,7 +43,7 @@ public static class SummaryComposer
                 Title = section.Title,
                 Code = new CodeableConcept(KnownSystems.Loinc, section.LoincCode, section.LoincDisplay),
                 Entry = items.Select(i => new ResourceReference(i.FullUrl)).ToList(),
-                Text = Narrative(section, items.Select(i => i.Resource).ToList(), withheld),
+                Text = Narrative(items, withheld),
             };
             if (items.Count == 0)
                 s.EmptyReason = withheld
@@ -52,18 +52,11 @@ public static class SummaryComposer
             composition.Section.Add(s);
             list.AddRange(items);
         }
-        ordered = list.DistinctBy(i => i.Item2).ToList();
+        ordered = list.DistinctBy(i => i.FullUrl).ToList();
         return composition;
     }
 
-    // Results hold laboratory and vital-sign observations; other observations (e.g. social care outcomes) stay out.
-    private static bool BelongsIn(SummarySection section, Resource r) => section.LoincCode switch
-    {
-        "30954-2" when r is Observation o => o.Category.Count == 0 || o.Category.Any(c => c.Coding.Any(x => x.Code is "laboratory" or "vital-signs")),
-        _ => true,
-    };
-
-    private static Narrative Narrative(SummarySection section, IReadOnlyList<Resource> items, bool withheld)
+    private static Narrative Narrative(IReadOnlyList<SummaryItem> items, bool withheld)
     {
         var html = new StringBuilder("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
         if (items.Count == 0)
@@ -74,8 +67,8 @@ public static class SummaryComposer
         {
             html.Append("<table><thead><tr><th>Item</th><th>Status</th><th>Date</th></tr></thead><tbody>");
             foreach (var item in items)
-                html.Append("<tr><td>").Append(Encode(Describe(item))).Append("</td><td>").Append(Encode(Status(item)))
-                    .Append("</td><td>").Append(Encode(When(item))).Append("</td></tr>");
+                html.Append("<tr><td>").Append(Encode(item.Description)).Append("</td><td>").Append(Encode(item.Status))
+                    .Append("</td><td>").Append(Encode(item.When)).Append("</td></tr>");
             html.Append("</tbody></table>");
         }
         if (withheld)
@@ -91,48 +84,4 @@ public static class SummaryComposer
         var n = p.Name.FirstOrDefault();
         return n is null ? "the patient" : $"{string.Join(' ', n.Given)} {n.Family}".Trim();
     }
-
-    private static string Describe(Resource r) => r switch
-    {
-        Condition c => Text(c.Code),
-        AllergyIntolerance a => Text(a.Code),
-        MedicationStatement m => m.Medication is CodeableConcept cc ? Text(cc) : "Medication",
-        MedicationRequest m => (m.Medication is CodeableConcept cc ? Text(cc) : "Medication") + (m.Intent is { } i ? $" ({i.ToString().ToLowerInvariant()})" : ""),
-        Immunization i => Text(i.VaccineCode),
-        Observation o => Text(o.Code) + (o.Value is Quantity q ? $": {q.Value} {q.Unit}" : o.Value is FhirString s ? $": {s.Value}" : ""),
-        DiagnosticReport d => Text(d.Code),
-        Procedure p => Text(p.Code),
-        Encounter e => (e.Class?.Display ?? e.Class?.Code ?? "Encounter") + (e.Type.FirstOrDefault() is { } t ? $" - {Text(t)}" : ""),
-        Hl7.Fhir.Model.Task t => "Assessment: " + Text(t.Code),
-        CarePlan c => c.Title ?? "Care plan",
-        EpisodeOfCare e => "Service: " + (e.Type.FirstOrDefault() is { } t ? Text(t) : "care"),
-        QuestionnaireResponse => "Assessment responses",
-        _ => r.TypeName,
-    };
-
-    private static string Text(CodeableConcept? cc) => cc?.Text ?? cc?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? cc?.Coding.FirstOrDefault()?.Code ?? "(uncoded)";
-
-    private static string Status(Resource r) => r switch
-    {
-        Condition c => c.ClinicalStatus?.Coding.FirstOrDefault()?.Code ?? "",
-        AllergyIntolerance a => a.ClinicalStatus?.Coding.FirstOrDefault()?.Code ?? "",
-        MedicationStatement m => m.Status?.ToString().ToLowerInvariant() ?? "",
-        MedicationRequest m => m.Status?.ToString().ToLowerInvariant() ?? "",
-        Observation o => o.Status?.ToString().ToLowerInvariant() ?? "",
-        Encounter e => e.Status?.ToString().ToLowerInvariant() ?? "",
-        Hl7.Fhir.Model.Task t => t.Status?.ToString().ToLowerInvariant() ?? "",
-        _ => "",
-    };
-
-    private static string When(Resource r) => r switch
-    {
-        Condition c => (c.Onset as FhirDateTime)?.Value ?? c.RecordedDate ?? "",
-        AllergyIntolerance a => a.RecordedDate ?? "",
-        Observation o => (o.Effective as FhirDateTime)?.Value ?? "",
-        Immunization i => (i.Occurrence as FhirDateTime)?.Value ?? "",
-        Encounter e => e.Period?.Start ?? "",
-        Procedure p => (p.Performed as FhirDateTime)?.Value ?? "",
-        DiagnosticReport d => (d.Effective as FhirDateTime)?.Value ?? "",
-        _ => "",
-    };
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using Hl7.Fhir.Model;
+using Interop.Core.Fhir;
 using Interop.Core.Known;
+using Interop.Core.Summary;
+using Interop.Core.Synthetic;
 using Interop.Storage;
 using Interop.Tests.Infrastructure;
 using NUnit.Framework;
@@ -96,6 +99,36 @@ public sealed class PatientOperationTests(StorageProvider provider) : ApiFixture
         var problems = composition.Section.Single(s => s.Code.Coding[0].Code == "11450-4");
         Assert.That(problems.Entry.Single().Reference, Does.EndWith($"Condition/{ids["asthma"]}"));
         Assert.That(problems.Text.Div, Does.Contain("Asthma"));
+    }
+
+    [Test]
+    public async Task Summary_of_a_generated_record_narrates_each_entry_as_the_parsed_resource_reads()
+    {
+        // The summary reads its narratives from the stored JSON (SummaryItemReader.FromJson); composing the
+        // same document from the returned entries parsed into POCOs must give the same sections.
+        var generator = new SyntheticDataGenerator(5, new SyntheticDataOptions { ResourcesPerPatient = 120 });
+        foreach (var bundle in new[] { generator.Organizations(), generator.Patient(0) })
+        {
+            var loaded = await Client.SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(SyntheticDataGenerator.ToJson(bundle)));
+            Assert.That(loaded.StatusCode, Is.EqualTo(HttpStatusCode.OK), await loaded.Content.ReadAsStringAsync());
+        }
+        var patient = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Patient?identifier={KnownSystems.NhsNumber}|{generator.NhsNumber(0)}")).ReadAsync<Bundle>();
+        var patientId = patient.Entry.Single().Resource.Id;
+
+        var response = await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patientId}/$summary");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Content.Headers.ContentLength, Is.EqualTo((await response.Content.ReadAsByteArrayAsync()).Length), "the document is written as UTF-8 bytes");
+        var document = await response.ReadAsync<Bundle>();
+        var composition = (Composition)document.Entry[0].Resource;
+        var entries = document.Entry.Skip(2).Where(e => e.Resource is not OperationOutcome).ToList();
+        Assert.That(entries, Has.Count.GreaterThan(50), "a generated record fills several sections");
+        var withheld = composition.Section.Where(s => s.Text.Div.Contains("were withheld")).Select(s => s.Title).ToHashSet();
+        var expected = SummaryComposer.Compose(new SummaryComposer.Input((Patient)document.Entry[1].Resource, document.Entry[1].FullUrl,
+            entries.Select(e => SummaryItemReader.FromResource(e.Resource, e.FullUrl)).ToList(), withheld, DateTimeOffset.UtcNow), out var ordered);
+
+        Assert.That(ordered.Select(i => i.FullUrl), Is.EqualTo(entries.Select(e => e.FullUrl)), "entries in section order");
+        Assert.That(composition.Section.Select(s => FhirSerialization.ToJson(s)), Is.EqualTo(expected.Section.Select(s => FhirSerialization.ToJson(s))));
+        Assert.That(composition.Title, Is.EqualTo(expected.Title));
     }
 
     [Test]

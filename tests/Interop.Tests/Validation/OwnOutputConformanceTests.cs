@@ -111,7 +111,7 @@ public class OwnOutputConformanceTests
         };
         var allergy = new AllergyIntolerance { Id = "a1", Patient = new ResourceReference("Patient/p1"), Code = new CodeableConcept(KnownSystems.Snomed, "91936005") };
         var input = new SummaryComposer.Input(patient, "urn:uuid:5b3a4c12-0d0c-4c9a-9a43-2b9d6f1c8e01",
-            [(allergy, "urn:uuid:5b3a4c12-0d0c-4c9a-9a43-2b9d6f1c8e02")], new HashSet<string> { "Medications" }, DateTimeOffset.UtcNow);
+            [SummaryItemReader.FromResource(allergy, "urn:uuid:5b3a4c12-0d0c-4c9a-9a43-2b9d6f1c8e02")], new HashSet<string> { "Medications" }, DateTimeOffset.UtcNow);
 
         var composition = SummaryComposer.Compose(input, out _);
 

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
+
+namespace Interop.Core.Summary;
+
+/// <summary>
+/// Reads the few elements the summary narrative shows (code text, status, date, Observation
+/// category) either from a parsed resource or straight from the stored JSON. The two readers give
+/// the same <see cref="SummaryItem"/> for the same resource (SummaryItemReaderTests holds them to it);
+/// the JSON one exists because parsing a whole record of several hundred resources into Firely
+/// POCOs was most of the cost of a summary.
+/// </summary>
+public static class SummaryItemReader
+{
+    /// <summary>The item of a parsed resource (the reference reading).</summary>
+    public static SummaryItem FromResource(Resource r, string fullUrl) =>
+        new(r.TypeName, fullUrl, Describe(r), Status(r), When(r), InSummary(r));
+
+    /// <summary>
+    /// The item of a resource as stored (FHIR JSON, R4 element names). Reads only the elements
+    /// <see cref="FromResource"/> reads, with the same fallbacks, so the narrative is identical.
+    /// </summary>
+    public static SummaryItem FromJson(string resourceType, string fullUrl, string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var r = document.RootElement;
+        return new SummaryItem(resourceType, fullUrl, DescribeJson(resourceType, r), StatusJson(resourceType, r), WhenJson(resourceType, r), InSummaryJson(resourceType, r));
+    }
+
+    // Results hold laboratory and vital-sign observations; other observations (e.g. social care outcomes) stay out.
+    private static bool InSummary(Resource r) =>
+        r is not Observation o || o.Category.Count == 0 || o.Category.Any(c => c.Coding.Any(x => x.Code is "laboratory" or "vital-signs"));
+
+    private static string Describe(Resource r) => r switch
+    {
+        Condition c => Text(c.Code),
+        AllergyIntolerance a => Text(a.Code),
+        MedicationStatement m => m.Medication is CodeableConcept cc ? Text(cc) : "Medication",
+        MedicationRequest m => (m.Medication is CodeableConcept cc ? Text(cc) : "Medication") + (m.Intent is { } i ? $" ({i.ToString().ToLowerInvariant()})" : ""),
+        Immunization i => Text(i.VaccineCode),
+        Observation o => Text(o.Code) + (o.Value is Quantity q ? $": {q.Value} {q.Unit}" : o.Value is FhirString s ? $": {s.Value}" : ""),
+        DiagnosticReport d => Text(d.Code),
+        Procedure p => Text(p.Code),
+        Encounter e => (e.Class?.Display ?? e.Class?.Code ?? "Encounter") + (e.Type.FirstOrDefault() is { } t ? $" - {Text(t)}" : ""),
+        Hl7.Fhir.Model.Task t => "Assessment: " + Text(t.Code),
+        CarePlan c => c.Title ?? "Care plan",
+        EpisodeOfCare e => "Service: " + (e.Type.FirstOrDefault() is { } t ? Text(t) : "care"),
+        QuestionnaireResponse => "Assessment responses",
+        _ => r.TypeName,
+    };
+
+    private static string Text(CodeableConcept? cc) => cc?.Text ?? cc?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? cc?.Coding.FirstOrDefault()?.Code ?? "(uncoded)";
+
+    private static string Status(Resource r) => r switch
+    {
+        Condition c => c.ClinicalStatus?.Coding.FirstOrDefault()?.Code ?? "",
+        AllergyIntolerance a => a.ClinicalStatus?.Coding.FirstOrDefault()?.Code ?? "",
+        MedicationStatement m => m.Status?.ToString().ToLowerInvariant() ?? "",
+        MedicationRequest m => m.Status?.ToString().ToLowerInvariant() ?? "",
+        Observation o => o.Status?.ToString().ToLowerInvariant() ?? "",
+        Encounter e => e.Status?.ToString().ToLowerInvariant() ?? "",
+        Hl7.Fhir.Model.Task t => t.Status?.ToString().ToLowerInvariant() ?? "",
+        _ => "",
+    };
+
+    private static string When(Resource r) => r switch
+    {
+        Condition c => (c.Onset as FhirDateTime)?.Value ?? c.RecordedDate ?? "",
+        AllergyIntolerance a => a.RecordedDate ?? "",
+        Observation o => (o.Effective as FhirDateTime)?.Value ?? "",
+        Immunization i => (i.Occurrence as FhirDateTime)?.Value ?? "",
+        Encounter e => e.Period?.Start ?? "",
+        Procedure p => (p.Performed as FhirDateTime)?.Value ?? "",
+        DiagnosticReport d => (d.Effective as FhirDateTime)?.Value ?? "",
+        _ => "",
+    };
+
+    // The JSON readings. A choice element is one property named after its type (FHIR json.html#choice),
+    // so "Onset as FhirDateTime" is the property onsetDateTime; an absent or non-string value reads as null,
+    // as the SDK leaves such an element's Value null.
+
+    private static bool InSummaryJson(string type, JsonElement r)
+    {
+        if (type != "Observation") return true;
+        if (!r.TryGetProperty("category", out var categories) || categories.ValueKind != JsonValueKind.Array || categories.GetArrayLength() == 0) return true;
+        foreach (var category in categories.EnumerateArray())
+            foreach (var coding in Array(category, "coding"))
+                if (String(coding, "code") is "laboratory" or "vital-signs") return true;
+        return false;
+    }
+
+    private static string DescribeJson(string type, JsonElement r) => type switch
+    {
+        "Condition" or "AllergyIntolerance" or "DiagnosticReport" or "Procedure" => TextJson(r, "code"),
+        "MedicationStatement" => r.TryGetProperty("medicationCodeableConcept", out var cc) ? TextJson(cc) : "Medication",
+        "MedicationRequest" => (r.TryGetProperty("medicationCodeableConcept", out var cc) ? TextJson(cc) : "Medication")
+            + (EnumName<MedicationRequest.MedicationRequestIntent>(String(r, "intent")) is { } intent ? $" ({intent})" : ""),
+        "Immunization" => TextJson(r, "vaccineCode"),
+        "Observation" => TextJson(r, "code") + ObservationValueJson(r),
+        "Encounter" => EncounterClassJson(r) + (First(r, "type") is { } t ? $" - {TextJson(t)}" : ""),
+        "Task" => "Assessment: " + TextJson(r, "code"),
+        "CarePlan" => String(r, "title") ?? "Care plan",
+        "EpisodeOfCare" => "Service: " + (First(r, "type") is { } t ? TextJson(t) : "care"),
+        "QuestionnaireResponse" => "Assessment responses",
+        _ => type,
+    };
+
+    private static string ObservationValueJson(JsonElement r)
+    {
+        if (r.TryGetProperty("valueQuantity", out var q))
+        {
+            decimal? value = q.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) ? d : null;
+            return $": {value} {String(q, "unit")}";
+        }
+        // An element with only extensions ("_valueString") is still a FhirString to the SDK, with a null value.
+        if (r.TryGetProperty("valueString", out _) || r.TryGetProperty("_valueString", out _)) return $": {String(r, "valueString")}";
+        return "";
+    }
+
+    private static string EncounterClassJson(JsonElement r) =>
+        r.TryGetProperty("class", out var c) && c.ValueKind == JsonValueKind.Object ? String(c, "display") ?? String(c, "code") ?? "Encounter" : "Encounter";
+
+    private static string TextJson(JsonElement r, string property) =>
+        r.TryGetProperty(property, out var cc) && cc.ValueKind == JsonValueKind.Object ? TextJson(cc) : "(uncoded)";
+
+    private static string TextJson(JsonElement cc)
+    {
+        if (String(cc, "text") is { } text) return text;
+        foreach (var coding in Array(cc, "coding"))
+            if (String(coding, "display") is { } display) return display;
+        return First(cc, "coding") is { } first ? String(first, "code") ?? "(uncoded)" : "(uncoded)";
+    }
+
+    private static string StatusJson(string type, JsonElement r) => type switch
+    {
+        "Condition" or "AllergyIntolerance" => r.TryGetProperty("clinicalStatus", out var cs) && First(cs, "coding") is { } c ? String(c, "code") ?? "" : "",
+        "MedicationStatement" => EnumName<MedicationStatement.MedicationStatusCodes>(String(r, "status")) ?? "",
+        "MedicationRequest" => EnumName<MedicationRequest.MedicationrequestStatus>(String(r, "status")) ?? "",
+        "Observation" => EnumName<ObservationStatus>(String(r, "status")) ?? "",
+        "Encounter" => EnumName<Encounter.EncounterStatus>(String(r, "status")) ?? "",
+        "Task" => EnumName<Hl7.Fhir.Model.Task.TaskStatus>(String(r, "status")) ?? "",
+        _ => "",
+    };
+
+    private static string WhenJson(string type, JsonElement r) => type switch
+    {
+        "Condition" => String(r, "onsetDateTime") ?? String(r, "recordedDate") ?? "",
+        "AllergyIntolerance" => String(r, "recordedDate") ?? "",
+        "Observation" or "DiagnosticReport" => String(r, "effectiveDateTime") ?? "",
+        "Immunization" => String(r, "occurrenceDateTime") ?? "",
+        "Encounter" => r.TryGetProperty("period", out var p) && p.ValueKind == JsonValueKind.Object ? String(p, "start") ?? "" : "",
+        "Procedure" => String(r, "performedDateTime") ?? "",
+        _ => "",
+    };
+
+    private static string? String(JsonElement e, string property) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static JsonElement? First(JsonElement e, string property) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0 ? a[0] : null;
+
+    private static IEnumerable<JsonElement> Array(JsonElement e, string property) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
+
+    /// <summary>A code as the POCO reading shows it: the SDK enum member's name in lower case ("entered-in-error" -> "enteredinerror").</summary>
+    private static string? EnumName<T>(string? literal) where T : struct, Enum =>
+        literal is not null && EnumNames<T>.ByLiteral.TryGetValue(literal, out var name) ? name : null;
+
+    private static class EnumNames<T> where T : struct, Enum
+    {
+        public static readonly Dictionary<string, string> ByLiteral =
+            Enum.GetValues<T>().ToDictionary(v => v.GetLiteral(), v => v.ToString().ToLowerInvariant(), StringComparer.Ordinal);
+    }
+}
