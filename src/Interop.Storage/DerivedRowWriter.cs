@@ -22,6 +22,62 @@ internal static class DerivedRowWriter
     /// <summary>Parameters per command: inside SQL Server's 2,100 and SQLite's 32,766.</summary>
     private const int MaxParameters = 2000;
 
+    /// <summary>
+    /// True when <see cref="InsertVersionsAsync"/> can insert version rows on this provider (it needs
+    /// <c>INSERT ... RETURNING</c>); elsewhere the change tracker inserts them.
+    /// </summary>
+    public static bool InsertsVersions(InteropDbContext db) => db.Provider is StorageProvider.Sqlite or StorageProvider.PostgreSql;
+
+    /// <summary>
+    /// Inserts new version rows (their derived rows already detached) in list order and sets each
+    /// row's <c>Id</c> from the database. SQLite steps one prepared single-row statement per row;
+    /// PostgreSQL sends one batch of single-row statements, one round trip, each returning its key,
+    /// so keys follow list order as one-by-one saves would give them. This skips the change
+    /// tracker, which cost more than the inserts themselves for a transaction of many creates.
+    /// </summary>
+    public static async Task InsertVersionsAsync(InteropDbContext db, IReadOnlyList<Entities.ResourceVersionRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var table = TableOf<Entities.ResourceVersionRow>(db);
+        var returning = " RETURNING " + table.GeneratedKey;
+        if (db.Provider == StorageProvider.Sqlite)
+        {
+            await using var single = db.Database.GetDbConnection().CreateCommand();
+            single.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            single.CommandText = table.Head + table.RowPlaceholders(0) + returning;
+            var parameters = table.AddParameters(single, 0);
+            single.Prepare();
+            foreach (var row in rows)
+            {
+                table.Bind(parameters, row);
+                row.Id = Convert.ToInt64(await single.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return;
+        }
+        var perCommand = Math.Max(1, MaxParameters / table.Columns.Length);
+        for (var start = 0; start < rows.Count; start += perCommand)
+        {
+            var count = Math.Min(perCommand, rows.Count - start);
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var text = new StringBuilder();
+            for (var i = 0; i < count; i++)
+            {
+                var offset = i * table.Columns.Length;
+                text.Append(table.Head).Append(table.RowPlaceholders(offset)).Append(returning).Append(";\n");
+                table.Bind(table.AddParameters(command, offset), rows[start + i]);
+            }
+            command.CommandText = text.ToString();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            for (var i = 0; i < count; i++)
+            {
+                if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("An insert returned no key.");
+                rows[start + i].Id = reader.GetInt64(0);
+                await reader.NextResultAsync(ct);
+            }
+        }
+    }
+
     public static async Task InsertAsync(InteropDbContext db, IReadOnlyList<DerivedRows> staged, CancellationToken ct)
     {
         foreach (var d in staged) d.AssignRowId();
@@ -133,6 +189,9 @@ internal static class DerivedRowWriter
                 .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
                 .Select(p => new Column(p, (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.GetGetter()))
                 .ToArray();
+            GeneratedKey = entity.FindPrimaryKey() is { Properties: [{ ValueGenerated: not ValueGenerated.Never } key] }
+                ? _sql.DelimitIdentifier(key.GetColumnName(table)!)
+                : null;
             Head = new StringBuilder("INSERT INTO ").Append(_sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
                 .AppendJoin(", ", Columns.Select(c => _sql.DelimitIdentifier(c.Property.GetColumnName(table)!))).Append(") VALUES ").ToString();
         }
@@ -142,6 +201,9 @@ internal static class DerivedRowWriter
         public Column[] Columns { get; }
 
         public string Head { get; }
+
+        /// <summary>The delimited column of a single-column key the database generates, if the table has one.</summary>
+        public string? GeneratedKey { get; }
 
         /// <summary>One row's placeholders, numbered from <paramref name="offset"/> (unique within a command).</summary>
         public string RowPlaceholders(int offset) =>

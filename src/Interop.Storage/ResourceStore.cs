@@ -76,17 +76,48 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     /// </summary>
     public static ResourceVersionRow PrepareCreate(Resource resource, WriteContext context, ResourceIndexer indexer, TimeProvider time)
     {
-        if (resource is Hl7.Fhir.Model.Consent or SearchParameter)
+        if (!IsPreparable(resource))
             throw new ArgumentException($"A {resource.TypeName} is written through the store's create, not prepared.", nameof(resource));
         resource.Id = NewId();
         return BuildVersion(resource, 1, "POST", context, indexer, Instants.TruncateToMilliseconds(time.GetUtcNow()));
     }
 
-    /// <summary>Stores versions built by <see cref="PrepareCreate"/> in one save inside an open transaction.</summary>
+    /// <summary>
+    /// Builds version 1 of a new resource under the id the caller already chose (a transaction Bundle
+    /// assigns every entry's id before writing any), without touching the database, so the entries of
+    /// one transaction can be prepared in parallel and stored with one
+    /// <see cref="StagePreparedAsync"/>. The timestamp is taken now, so call it inside the transaction,
+    /// as <see cref="StageCreateAsync"/> would. Only for resources <see cref="IsPreparable"/> accepts.
+    /// </summary>
+    public ResourceVersionRow PrepareCreate(Resource resource, string assignedId, WriteContext context)
+    {
+        if (!IsPreparable(resource))
+            throw new ArgumentException($"A {resource.TypeName} is written through the store's create, not prepared.", nameof(resource));
+        resource.Id = assignedId;
+        return BuildVersion(resource, 1, "POST", context, indexer, Now());
+    }
+
+    /// <summary>
+    /// True when a create of <paramref name="resource"/> needs nothing from the database or the
+    /// store's state beyond an insert: not a Consent (validated and appended to the ledger) nor a
+    /// SearchParameter (checked against the registry and the transaction's other parameters).
+    /// </summary>
+    public static bool IsPreparable(Resource resource) => resource is not (Hl7.Fhir.Model.Consent or SearchParameter);
+
+    /// <summary>Stores versions built by one of the <c>PrepareCreate</c> overloads in one save inside an open transaction.</summary>
     public async Task StagePreparedAsync(IReadOnlyList<ResourceVersionRow> rows, CancellationToken ct)
     {
-        foreach (var row in rows) Stage(row);
-        await SaveAsync(ct);
+        if (!DerivedRowWriter.InsertsVersions(db) || db.ChangeTracker.HasChanges())
+        {
+            foreach (var row in rows) Stage(row);
+            await SaveAsync(ct);
+            return;
+        }
+        // New versions only: nothing for the change tracker to order or track, so the rows go
+        // straight to the bulk writer, versions first (their keys), then what derives from them.
+        var staged = rows.Select(DerivedRows.Detach).ToList();
+        await DerivedRowWriter.InsertVersionsAsync(db, rows, ct);
+        await DerivedRowWriter.InsertAsync(db, staged, ct);
     }
 
     /// <summary>Update inside an open transaction.</summary>

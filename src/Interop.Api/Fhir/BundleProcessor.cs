@@ -65,7 +65,7 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
             await store.InTransactionAsync(async () =>
             {
                 await AssignAsync(work, baseUrl, ct);
-                foreach (var w in Ordered(work)) await ExecuteAsync(w, baseUrl, representation, context, ct);
+                await ExecuteInOrderAsync(Ordered(work).ToList(), baseUrl, representation, context, ct);
                 return 0;
             }, ct);
         }
@@ -266,6 +266,10 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
             }
         }
 
+        // Nothing is written while references are resolved, so a conditional reference that occurs
+        // many times (every entry naming the same practice by its ODS code) has one answer: found
+        // once, with whether the caller may change the match.
+        var resolved = new Dictionary<string, (IReadOnlyList<string> Matches, bool? Hidden)>(StringComparer.Ordinal);
         foreach (var w in work)
         {
             if (w.Entry.Resource is not { } resource) continue;
@@ -288,12 +292,16 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
                     if (q > 0 && ModelInfo.IsKnownResource(target[..q]))
                     {
                         var type = target[..q];
-                        var matches = await resolver.FindAsync(type, target[(q + 1)..], ct);
+                        if (!resolved.TryGetValue(target, out var known))
+                            resolved[target] = known = (await resolver.FindAsync(type, target[(q + 1)..], ct), null);
+                        var matches = known.Matches;
                         if (matches.Count != 1)
                             throw FhirException.PreconditionFailed($"the conditional reference '{target}' matches {matches.Count} resources; it must match exactly one.");
                         reference.Reference = $"{type}/{matches[0]}";
                         // Resolved even when withheld (the record stays whole), but the id must not come back in the response.
-                        w.ReferencesHidden |= !await guard.MayChangeAsync(store, type, matches[0], ct);
+                        if (known.Hidden is not { } isHidden)
+                            resolved[target] = (matches, isHidden = !await guard.MayChangeAsync(store, type, matches[0], ct));
+                        w.ReferencesHidden |= isHidden;
                     }
                 }
             }
@@ -301,6 +309,57 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
             {
                 throw Located(ex, w.Index);
             }
+        }
+    }
+
+    /// <summary>
+    /// Executes a transaction's entries in the spec's order. Consecutive plain creates (a POST that
+    /// matched nothing, of a resource <see cref="ResourceStore.IsPreparable"/> accepts) need nothing
+    /// from the database but an insert, so a run of them is prepared in parallel (JSON and search
+    /// index extraction, the costly part of a write) and stored with one save; every other entry
+    /// still runs alone, after the creates before it are stored, so it sees the database exactly as
+    /// one-by-one execution would. A failure is reported for the first failing entry in order, as
+    /// one-by-one execution would report it; the whole transaction rolls back either way.
+    /// </summary>
+    private async Task ExecuteInOrderAsync(IReadOnlyList<Work> ordered, string baseUrl, bool representation, WriteContext context, CancellationToken ct)
+    {
+        var creates = new List<Work>();
+        foreach (var w in ordered)
+        {
+            if (w.Method == Bundle.HTTPVerb.POST && !w.Skip && ResourceStore.IsPreparable(w.Entry.Resource!))
+            {
+                creates.Add(w);
+                continue;
+            }
+            await CreateAllAsync(creates, baseUrl, representation, context, ct);
+            creates.Clear();
+            await ExecuteAsync(w, baseUrl, representation, context, ct);
+        }
+        await CreateAllAsync(creates, baseUrl, representation, context, ct);
+    }
+
+    private async Task CreateAllAsync(IReadOnlyList<Work> creates, string baseUrl, bool representation, WriteContext context, CancellationToken ct)
+    {
+        if (creates.Count == 0) return;
+        var rows = new Interop.Storage.Entities.ResourceVersionRow[creates.Count];
+        var failures = new Exception?[creates.Count];
+        void Prepare(int i)
+        {
+            try { rows[i] = store.PrepareCreate(creates[i].Entry.Resource!, creates[i].Id!, context); }
+            catch (Exception ex) { failures[i] = ex; }
+        }
+        if (creates.Count == 1) Prepare(0);
+        else Parallel.For(0, creates.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, Prepare);
+        for (var i = 0; i < creates.Count; i++)
+        {
+            if (failures[i] is FhirException fhir) throw Located(fhir, creates[i].Index);
+            if (failures[i] is { } other) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(other);
+        }
+        await store.StagePreparedAsync(rows, ct);
+        for (var i = 0; i < creates.Count; i++)
+        {
+            var w = creates[i];
+            w.Response = Written(ResourceStore.ToStored(rows[i]), "201 Created", baseUrl, representation && !w.ReferencesHidden);
         }
     }
 

@@ -241,4 +241,60 @@ public sealed class TransactionTests(StorageProvider provider) : ApiFixture(prov
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That((await response.ReadAsync<OperationOutcome>()).Issue[0].Diagnostics, Does.StartWith("entry[1]").And.Contain("user/Observation.c"));
     }
+
+    [Test]
+    public async Task Creates_are_stored_in_entry_order_each_with_its_index_rows()
+    {
+        // A run of creates is stored in one save: the versions must still be written in entry
+        // order (history is ordered by row) and each must get its own search index rows.
+        var patientUrl = $"urn:uuid:{Guid.NewGuid()}";
+        var bundle = Tx();
+        bundle.Entry.Add(Post(Builders.Patient("Ordered"), patientUrl));
+        for (var i = 1; i <= 12; i++)
+        {
+            var obs = Builders.Observation("x", value: i);
+            obs.Subject = new ResourceReference(patientUrl);
+            bundle.Entry.Add(Post(obs));
+        }
+
+        var result = await SendOkAsync(bundle);
+        var created = result.Entry.Select(e => e.Response.Location.Split("/_history")[0]).ToList();
+        var history = await (await Client.SendAsync(HttpMethod.Get, "/fhir/Observation/_history?_count=12")).ReadAsync<Bundle>();
+        var newestFirst = history.Entry.Select(e => $"Observation/{e.Resource.Id}").ToList();
+        Assert.That(newestFirst, Is.EqualTo(Enumerable.Reverse(created.Skip(1)).ToList()), "versions are stored in entry order");
+
+        var patientId = created[0].Split('/')[1];
+        var found = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation?subject=Patient/{patientId}&_count=50")).ReadAsync<Bundle>();
+        Assert.That(found.Entry.Select(e => $"Observation/{e.Resource.Id}"), Is.EquivalentTo(created.Skip(1)));
+        var seventh = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation?subject=Patient/{patientId}&value-quantity=7")).ReadAsync<Bundle>();
+        Assert.That(seventh.Entry.Select(e => $"Observation/{e.Resource.Id}"), Is.EqualTo(new[] { created[7] }), "each create has its own index rows");
+    }
+
+    [Test]
+    public async Task Entries_after_the_creates_see_them()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var patient = Builders.Patient("Seen");
+        patient.Identifier.Add(new Identifier("urn:test:marker", marker));
+        var clientId = "tx-put-" + marker[..12];
+        var bundle = Tx();
+        bundle.Entry.Add(new Bundle.EntryComponent
+        {
+            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.GET, Url = $"Patient?identifier=urn:test:marker|{marker}" },
+        });
+        bundle.Entry.Add(new Bundle.EntryComponent
+        {
+            Resource = Builders.Patient("Put", id: clientId),
+            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"Patient/{clientId}" },
+        });
+        bundle.Entry.Add(Post(patient));
+        bundle.Entry.Add(Post(Builders.Patient("Second")));
+
+        var result = await SendOkAsync(bundle);
+        Assert.That(result.Entry.Select(e => e.Response.Status[..3]), Is.EqualTo(new[] { "200", "201", "201", "201" }));
+        var searchset = (Bundle)result.Entry[0].Resource;
+        Assert.That(searchset.Entry.Select(e => e.FullUrl), Has.Exactly(1).EndsWith("/Patient/" + result.Entry[2].Response.Location.Split('/')[1]),
+            "the search entry runs last and finds the Patient created earlier in the same transaction");
+        Assert.That((await Client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{clientId}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
 }
