@@ -20,8 +20,11 @@ public sealed class ConstantListInliner : ExpressionVisitor
 {
     private static readonly ConstantListInliner Instance = new();
 
-    /// <summary>Lists longer than this are left alone (a long OR chain is worse than a parameter).</summary>
-    public const int MaxValues = 64;
+    /// <summary>
+    /// Lists longer than this are left alone. Large enough for the types a narrow scope excludes
+    /// (every R4 resource type but a few, about 145), which EF Core turns into one NOT IN list.
+    /// </summary>
+    public const int MaxValues = 256;
 
     /// <summary>The predicate with its small fixed string lists inlined as literals.</summary>
     public static Expression<Func<T, bool>> Inline<T>(Expression<Func<T, bool>> predicate) =>
