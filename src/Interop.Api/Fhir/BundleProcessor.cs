@@ -338,6 +338,9 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
         await CreateAllAsync(creates, baseUrl, representation, context, ct);
     }
 
+    /// <summary>Fewest plain creates in a run that are prepared in parallel.</summary>
+    private const int ParallelPreparationThreshold = 8;
+
     private async Task CreateAllAsync(IReadOnlyList<Work> creates, string baseUrl, bool representation, WriteContext context, CancellationToken ct)
     {
         if (creates.Count == 0) return;
@@ -348,7 +351,9 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
             try { rows[i] = store.PrepareCreate(creates[i].Entry.Resource!, creates[i].Id!, context); }
             catch (Exception ex) { failures[i] = ex; }
         }
-        if (creates.Count == 1) Prepare(0);
+        // Preparing in parallel pays for a large Bundle (an import); a small one (an HL7 v2 message's
+        // few entries) is prepared on the request's thread rather than taking pool threads under the write lock.
+        if (creates.Count < ParallelPreparationThreshold) for (var i = 0; i < creates.Count; i++) Prepare(i);
         else Parallel.For(0, creates.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, Prepare);
         for (var i = 0; i < creates.Count; i++)
         {
