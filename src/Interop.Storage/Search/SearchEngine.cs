@@ -83,17 +83,23 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         IQueryable<ResourceVersionRow> source, SearchQuery query, SearchPredicateBuilder builder, Expression<Func<ResourceVersionRow, bool>>? scope)
     {
         var rows = source.Where(r => r.IsCurrent && !r.IsDeleted);
+        var criteria = builder.All(query.Criteria, query.ResourceTypes);
         if (query.ResourceTypes.Count == 1)
         {
+            // When a criterion already confines the rows to index rows of this type, the type test
+            // is left out: with it SQLite walks every row of the type through the type index and
+            // sorts the matches (0.3 to 0.6 s for a broad criterion at 300,000 resources); without
+            // it, it visits the matching ids in order and stops when the page is full.
             var type = query.ResourceTypes[0];
-            rows = rows.Where(r => r.ResourceType == type);
+            if (criteria is null || !SearchPredicateBuilder.ConfinesToIndexedRows(criteria))
+                rows = rows.Where(r => r.ResourceType == type);
         }
         else if (query.ResourceTypes.Count > 1)
         {
             var types = query.ResourceTypes.ToArray();
             rows = rows.Where(r => types.Contains(r.ResourceType));
         }
-        if (builder.All(query.Criteria, query.ResourceTypes) is { } criteria) rows = rows.Where(criteria);
+        if (criteria is not null) rows = rows.Where(criteria);
         if (scope is not null) rows = rows.Where(scope);
         return rows;
     }

@@ -373,6 +373,24 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
         return Expression.Call(QueryableContains, rowIds.Expression, Expression.Property(row, nameof(ResourceVersionRow.Id)));
     }
 
+    /// <summary>
+    /// True when <paramref name="criteria"/> (from <see cref="All"/> for one resource type) admits only
+    /// rows whose id is in an index subquery that <see cref="AnyRow"/> restricted to that type: a
+    /// top-level <c>r.Id IN (...)</c>, or an OR of such. The resource type test on the row is then
+    /// implied, and leaving it out lets the database start from the index rows.
+    /// </summary>
+    public static bool ConfinesToIndexedRows(Expression<Func<ResourceVersionRow, bool>> criteria) =>
+        Confines(criteria.Body, criteria.Parameters[0]);
+
+    private static bool Confines(Expression e, ParameterExpression row) => e switch
+    {
+        BinaryExpression { NodeType: ExpressionType.AndAlso } and => Confines(and.Left, row) || Confines(and.Right, row),
+        BinaryExpression { NodeType: ExpressionType.OrElse } or => Confines(or.Left, row) && Confines(or.Right, row),
+        MethodCallExpression { Arguments: [_, MemberExpression { Member.Name: nameof(ResourceVersionRow.Id), Expression: var target }] } call =>
+            call.Method == QueryableContains && target == row,
+        _ => false,
+    };
+
     private static IQueryable<long> RowIds<TRow>(InteropDbContext db, Expression<Func<TRow, bool>> where) where TRow : class =>
         db.Set<TRow>().Where(where).Select(x => EF.Property<long>(x, "ResourceRowId"));
 
