@@ -28,7 +28,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     /// <summary>The current version, when <paramref name="access"/> (patient confinement and consent) lets the caller see it.</summary>
     public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default, ReadAccess? access = null)
     {
-        var row = await ConsentFilter.ReadCurrentAsync(db, access ?? ReadAccess.Unrestricted, type, id);
+        var row = await ConsentFilter.ReadCurrentAsync(db, access ?? ReadAccess.Unrestricted, type, id, ct);
         return row is null ? null : ToStored(row);
     }
 

@@ -26,7 +26,7 @@ public static class ConsentFilter
     public static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, bool currentOnly = false) =>
         Apply(rows, db, access, ConsentValues.Of(access), currentOnly);
 
-    private delegate Task<ResourceVersionRow?> CompiledRead(InteropDbContext db, string organization, string purposeOfUse, long now, string? patient, string type, string id);
+    private delegate Task<ResourceVersionRow?> CompiledRead(InteropDbContext db, string organization, string purposeOfUse, long now, string? patient, string type, string id, CancellationToken ct);
 
     private static readonly ConcurrentDictionary<string, CompiledRead> CompiledReads = new(StringComparer.Ordinal);
 
@@ -37,12 +37,12 @@ public static class ConsentFilter
     /// most frequent request; compiling spares it building, comparing and parameterising the large
     /// expression tree on every execution.
     /// </summary>
-    public static Task<ResourceVersionRow?> ReadCurrentAsync(InteropDbContext db, ReadAccess access, string type, string id)
+    public static Task<ResourceVersionRow?> ReadCurrentAsync(InteropDbContext db, ReadAccess access, string type, string id, CancellationToken ct = default)
     {
         // Per context type as well: the tree holds the provider's model (a test process runs several).
         var read = CompiledReads.GetOrAdd($"{db.GetType().Name}|{ShapeOf(access)}", _ => CompileRead(db, access));
         var v = ConsentValues.Of(access);
-        return read(db, v.Organization, v.PurposeOfUse, v.Now, v.Patient, type, id);
+        return read(db, v.Organization, v.PurposeOfUse, v.Now, v.Patient, type, id, ct);
     }
 
     /// <summary>What the predicate's tree depends on besides <see cref="ConsentValues"/>: flags and fixed type lists.</summary>
@@ -69,10 +69,10 @@ public static class ConsentFilter
             [nameof(ConsentValues.Id)] = Expression.Parameter(typeof(string), "id"),
         };
         var body = Expression.Call(FirstOrDefault, new TemplateReplacer(template, parameters).Visit(query.Expression));
-        var lambda = Expression.Lambda<Func<InteropDbContext, string, string, long, string?, string, string, ResourceVersionRow?>>(
-            body, [context, .. parameters.Values]);
+        var lambda = Expression.Lambda<Func<InteropDbContext, string, string, long, string?, string, string, CancellationToken, ResourceVersionRow?>>(
+            body, [context, .. parameters.Values, Expression.Parameter(typeof(CancellationToken), "ct")]);
         var compiled = EF.CompileAsyncQuery(lambda);
-        return (c, organization, purpose, now, patient, type, id) => compiled(c, organization, purpose, now, patient, type, id);
+        return (c, organization, purpose, now, patient, type, id, ct) => compiled(c, organization, purpose, now, patient, type, id, ct);
     }
 
     private static readonly System.Reflection.MethodInfo FirstOrDefault = typeof(Queryable).GetMethods()
