@@ -88,17 +88,7 @@ public static class ConsentFilter
             return base.VisitMember(node);
         }
 
-        private bool IsTemplate(Expression owner) => ReferenceEquals(Evaluate(owner), template);
-
-        // A captured variable: a chain of fields from a closure object (nested closures link to the
-        // enclosing one through a field).
-        private static object? Evaluate(Expression expression) => expression switch
-        {
-            ConstantExpression c => c.Value,
-            MemberExpression { Member: System.Reflection.FieldInfo field } m when m.Expression is null or ConstantExpression or MemberExpression =>
-                field.GetValue(m.Expression is null ? null : Evaluate(m.Expression)) is var value ? value : null,
-            _ => null,
-        };
+        private bool IsTemplate(Expression owner) => ReferenceEquals(ConstantListInliner.CapturedValue(owner), template);
     }
 
     /// <summary>

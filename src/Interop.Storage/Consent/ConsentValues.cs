@@ -2,8 +2,8 @@ namespace Interop.Storage.Consent;
 
 /// <summary>
 /// The values of one request that the consent predicate compares with (<see cref="ConsentFilter"/>):
-/// read through this object, not captured one by one, so the predicate can be compiled once per
-/// kind of caller with this object as the compiled query's parameter.
+/// read through this object, not captured one by one, so that a compiled read can find every one of
+/// them in the predicate and make each a parameter of the compiled query.
 /// </summary>
 public sealed class ConsentValues
 {
@@ -22,13 +22,11 @@ public sealed class ConsentValues
 
     public string Id { get; init; } = "";
 
-    public static ConsentValues Of(ReadAccess access, string type = "", string id = "") => new()
+    public static ConsentValues Of(ReadAccess access) => new()
     {
         Organization = access.Consent?.Organization ?? "",
         PurposeOfUse = access.Consent?.PurposeOfUse ?? "",
         Now = access.Consent is { } consent ? Instants.ToStored(consent.Now) : 0,
         Patient = access.ConfinedPatient,
-        Type = type,
-        Id = id,
     };
 }

@@ -75,18 +75,21 @@ public sealed class ConstantListInliner : ExpressionVisitor
     private static IReadOnlyList<string>? Evaluate(Expression list)
     {
         if (typeof(IQueryable).IsAssignableFrom(list.Type)) return null;
-        var value = list switch
-        {
-            ConstantExpression c => c.Value,
-            MemberExpression { Expression: null or ConstantExpression } m => Read(m),
-            _ => null,
-        };
+        var value = CapturedValue(list);
         return value is IEnumerable<string> strings && value is not IQueryable ? strings.ToList() : null;
     }
 
-    private static object? Read(MemberExpression member)
+    /// <summary>
+    /// The value of a constant or of a captured variable: a chain of fields or properties from a
+    /// closure object (nested closures link to the enclosing one through a field), or from a static
+    /// member. Null for anything else.
+    /// </summary>
+    internal static object? CapturedValue(Expression expression)
     {
-        var owner = (member.Expression as ConstantExpression)?.Value;
+        if (expression is ConstantExpression constant) return constant.Value;
+        if (expression is not MemberExpression { Expression: null or ConstantExpression or MemberExpression } member) return null;
+        var owner = member.Expression is null ? null : CapturedValue(member.Expression);
+        if (owner is null && member.Expression is not null) return null; // not captured (a lambda parameter's member)
         return member.Member switch
         {
             FieldInfo f => f.GetValue(owner),
