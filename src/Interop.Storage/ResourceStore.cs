@@ -116,6 +116,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         // New versions only: nothing for the change tracker to order or track, so the rows go
         // straight to the bulk writer, versions first (their keys), then what derives from them.
         var staged = rows.Select(DerivedRows.Detach).ToList();
+        foreach (var row in rows) _writtenTypes.Add(row.ResourceType);
         await DerivedRowWriter.InsertVersionsAsync(db, rows, ct);
         await DerivedRowWriter.InsertAsync(db, staged, ct);
     }

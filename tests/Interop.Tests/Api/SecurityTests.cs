@@ -155,6 +155,25 @@ public sealed class SecurityTests(StorageProvider provider) : ApiFixture(provide
         var refused = await newcomer.SendAsync(HttpMethod.Get, $"/fhir/Patient/{_patientA}");
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That((await refused.ReadAsync<OperationOutcome>()).Issue[0].Diagnostics, Does.Contain("inactive"));
+
+        // The same through a transaction Bundle, whose plain creates are stored by the bulk writer.
+        using var bundled = ClientFor("LATE2", "clinician", "user/*.rs");
+        Assert.That((await bundled.SendAsync(HttpMethod.Get, $"/fhir/Patient/{_patientA}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        var transaction = new Bundle { Type = Bundle.BundleType.Transaction };
+        transaction.Entry.Add(new Bundle.EntryComponent
+        {
+            FullUrl = "urn:uuid:" + Guid.NewGuid(),
+            Resource = new Organization
+            {
+                Active = true,
+                Name = "Test organisation LATE2",
+                Identifier = [new Identifier(Interop.Core.Known.KnownSystems.OdsOrganisationCode, "LATE2")],
+                Type = [new CodeableConcept(Interop.Core.Known.KnownSystems.OrganisationType, "hospital-trust")],
+            },
+            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Organization" },
+        });
+        Assert.That((await Client.SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(transaction))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await bundled.SendAsync(HttpMethod.Get, $"/fhir/Patient/{_patientA}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
