@@ -71,6 +71,7 @@ public abstract partial class InteropDbContext : DbContext
     {
         ConfigureModelParts(modelBuilder);
         ConfigureAdapterTables(modelBuilder);
+        ConfigureAuditJournal(modelBuilder);
     }
 
     private string Quote(string column) => Provider switch

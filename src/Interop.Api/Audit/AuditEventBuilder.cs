@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using Interop.Api.Fhir;
-using Interop.Api.Security;
 using Interop.Core.Consent;
 using Interop.Core.Known;
 
@@ -24,10 +23,10 @@ public static partial class AuditEventBuilder
     public const int MaxReleasedNamed = 50;
 
     /// <summary>The full event, for the privacy officer's audit trail.</summary>
-    public static AuditEvent Build(HttpContext http, RequestContext who, FhirInteraction? interaction, int status, DateTimeOffset recorded,
-        IReadOnlyCollection<string> patients, IReadOnlyCollection<long> ledgerEntries, IReadOnlyCollection<(string Type, string Id)> released, string? note)
+    public static AuditEvent Build(AuditEntry who, IReadOnlyCollection<string> patients, IReadOnlyCollection<long> ledgerEntries,
+        IReadOnlyCollection<(string Type, string Id)> released)
     {
-        var e = Skeleton(who, interaction, status, recorded, $"{status} {note}".Trim(), forPatient: false);
+        var e = Skeleton(who, $"{who.Status} {who.Note}".Trim(), forPatient: false);
         // v3 ActCode NOPAT ("no disclosure to patient"): the full event names other patients, items
         // withheld from the patient and the raw request. ConsentFilter keeps NOPAT rows from patient
         // tokens in the SQL of every read, search, count, include, history and operation.
@@ -37,14 +36,14 @@ public static partial class AuditEventBuilder
             Type = new CodeableConcept(KnownAudit.Dicom, "110153", "Source Role ID"),
             Who = new ResourceReference { Display = "Interop gateway" },
             Requestor = false,
-            Network = new AuditEvent.NetworkComponent { Address = http.Request.Host.Host, Type = AuditEvent.AuditEventAgentNetworkType.N1 },
+            Network = new AuditEvent.NetworkComponent { Address = who.Host, Type = AuditEvent.AuditEventAgentNetworkType.N1 },
         });
 
         foreach (var patient in patients.Order(StringComparer.Ordinal)) e.Entity.Add(PatientEntity(patient));
         foreach (var item in released.Take(MaxReleasedNamed)) e.Entity.Add(ReleasedEntity(item));
-        if (interaction is FhirInteraction.SearchType or FhirInteraction.SearchSystem or FhirInteraction.HistoryType or FhirInteraction.HistorySystem)
+        if (who.Interaction is FhirInteraction.SearchType or FhirInteraction.SearchSystem or FhirInteraction.HistoryType or FhirInteraction.HistorySystem)
         {
-            var query = $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}";
+            var query = $"{who.Method} {who.Path}{who.Query}";
             e.Entity.Add(new AuditEvent.EntityComponent
             {
                 Type = new Coding(KnownAudit.EntityType, "2", "System Object"),
@@ -55,7 +54,7 @@ public static partial class AuditEventBuilder
         }
         foreach (var sequence in ledgerEntries.Order()) e.Entity.Add(LedgerEntity(sequence));
         var requestEntity = RequestEntity(who);
-        requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "Request", Value = new FhirString($"{http.Request.Method} {http.Request.Path}") });
+        requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "Request", Value = new FhirString($"{who.Method} {who.Path}") });
         if (who.IsBreakGlass)
             requestEntity.Detail.Add(new AuditEvent.DetailComponent { Type = "X-Break-Glass-Reason", Value = new FhirString(who.BreakGlassReason) });
         e.Entity.Add(requestEntity);
@@ -74,11 +73,11 @@ public static partial class AuditEventBuilder
     /// request line or query, other patients, NOPAT items or the break-glass reason's free text.
     /// Tagged <see cref="KnownAudit.View"/>|patient so that a privacy officer can tell it from the full event.
     /// </summary>
-    public static AuditEvent BuildPatientView(RequestContext who, FhirInteraction? interaction, int status, DateTimeOffset recorded,
-        string patient, IReadOnlyCollection<long> ledgerEntries, IReadOnlyCollection<(string Type, string Id)> released, string? note)
+    public static AuditEvent BuildPatientView(AuditEntry who, string patient, IReadOnlyCollection<long> ledgerEntries,
+        IReadOnlyCollection<(string Type, string Id)> released)
     {
-        var coded = note is not null && ErrorCode().IsMatch(note) ? $" {note}" : "";
-        var e = Skeleton(who, interaction, status, recorded, $"{status}{coded}", forPatient: true);
+        var coded = who.Note is not null && ErrorCode().IsMatch(who.Note) ? $" {who.Note}" : "";
+        var e = Skeleton(who, $"{who.Status}{coded}", forPatient: true);
         e.Meta = new Meta { Tag = [new Coding(KnownAudit.View, KnownAudit.PatientView, "The patient's view of an access to their record")] };
         e.Entity.Add(PatientEntity(patient));
         foreach (var item in released.Where(r => !(r.Type == "Patient" && r.Id == patient)).Take(MaxReleasedNamed)) e.Entity.Add(ReleasedEntity(item));
@@ -87,10 +86,29 @@ public static partial class AuditEventBuilder
         return e;
     }
 
-    // What both forms share: event type and interaction, outcome, purpose, the user and the organisation.
-    private static AuditEvent Skeleton(RequestContext who, FhirInteraction? interaction, int status, DateTimeOffset recorded, string outcomeDescription, bool forPatient)
+    /// <summary>
+    /// Stands in for a journal row that could not be read (it should not happen): the raw text is kept
+    /// in a NOPAT event for the privacy officer rather than dropped.
+    /// </summary>
+    public static AuditEvent Unreadable(string raw, DateTimeOffset recorded) => new()
     {
-        var (subtype, action) = interaction switch
+        Meta = new Meta { Security = [new Coding(KnownSystems.V3ActCode, SensitiveClasses.NoPatientDisclosure, "no disclosure to patient, family or caregivers")] },
+        Type = new Coding(KnownAudit.EventType, "rest", "RESTful Operation"),
+        // Our profile asks every event for its interaction; which one is not known here.
+        Subtype = [new Coding(KnownAudit.RestfulInteraction, "operation", "interaction not known (unreadable journal entry)")],
+        Action = AuditEvent.AuditEventAction.E,
+        Recorded = recorded,
+        Outcome = AuditEvent.AuditEventOutcome.N8,
+        OutcomeDesc = "The audit journal entry of this access could not be read; its raw text is kept in entity.query.",
+        Source = new AuditEvent.SourceComponent { Observer = new ResourceReference { Display = "Interop gateway" } },
+        Agent = [new AuditEvent.AgentComponent { Who = new ResourceReference { Display = "Interop gateway (requestor not known)" }, Requestor = true }],
+        Entity = [new AuditEvent.EntityComponent { Type = new Coding(KnownAudit.EntityType, "4", "Other"), Description = "audit journal entry", Query = Encoding.UTF8.GetBytes(raw) }],
+    };
+
+    // What both forms share: event type and interaction, outcome, purpose, the user and the organisation.
+    private static AuditEvent Skeleton(AuditEntry who, string outcomeDescription, bool forPatient)
+    {
+        var (subtype, action) = who.Interaction switch
         {
             FhirInteraction.Read => ("read", AuditEvent.AuditEventAction.R),
             FhirInteraction.VRead => ("vread", AuditEvent.AuditEventAction.R),
@@ -106,7 +124,7 @@ public static partial class AuditEventBuilder
             FhirInteraction.Transaction => ("transaction", AuditEvent.AuditEventAction.E),
             _ => ("operation", AuditEvent.AuditEventAction.E),
         };
-        var outcome = status switch
+        var outcome = who.Status switch
         {
             < 400 => AuditEvent.AuditEventOutcome.N0,
             < 500 => AuditEvent.AuditEventOutcome.N4,
@@ -117,7 +135,7 @@ public static partial class AuditEventBuilder
             Type = new Coding(KnownAudit.EventType, "rest", "RESTful Operation"),
             Subtype = [new Coding(KnownAudit.RestfulInteraction, subtype)],
             Action = action,
-            Recorded = recorded,
+            Recorded = who.Recorded,
             Outcome = outcome,
             OutcomeDesc = outcomeDescription,
             PurposeOfEvent = [new CodeableConcept(KnownSystems.V3ActReason, who.PurposeOfUse)],
@@ -175,7 +193,7 @@ public static partial class AuditEventBuilder
         Description = $"Consent ledger entry {sequence} was in force for this decision.",
     };
 
-    private static AuditEvent.EntityComponent RequestEntity(RequestContext who)
+    private static AuditEvent.EntityComponent RequestEntity(AuditEntry who)
     {
         var entity = new AuditEvent.EntityComponent { Type = new Coding(KnownAudit.EntityType, "4", "Other"), Description = "request" };
         if (!string.IsNullOrEmpty(who.RequestId))

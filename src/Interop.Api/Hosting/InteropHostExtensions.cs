@@ -48,6 +48,12 @@ public static class InteropHostExtensions
         services.AddExceptionHandler<FhirExceptionHandler>();
         services.AddSingleton<FhirExceptionHandler>();
         services.AddInteropSecurity(configuration);
+        services.AddOptions<Audit.AuditOptions>().Bind(configuration.GetSection(Audit.AuditOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        // The materialiser is registered first so that it stops last: the writer drains its queue
+        // into the journal, then the materialiser turns what is left into AuditEvents.
+        services.AddSingleton<Audit.AuditMaterializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditMaterializer>());
         services.AddSingleton<Audit.AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditWriter>());
         services.AddScoped<Audit.AuditScope>();
@@ -80,6 +86,7 @@ public static class InteropHostExtensions
             .RequireAuthorization()
             .AddEndpointFilter<ScopeFilter>()
             .AddEndpointFilter<Audit.AuditFilter>()
+            .AddEndpointFilter<Audit.AuditCatchUpFilter>()
             .WithMetadata(SmartEndpoints.Capability(authority));
         app.MapInteropAdapters();
         return app;

@@ -91,13 +91,15 @@ public class OwnOutputConformanceTests
 
         foreach (var interaction in interactions)
         {
-            var audit = AuditEventBuilder.Build(http, who, interaction, 200, DateTimeOffset.UtcNow, ["p1"], [1], [("Patient", "p1")], null);
+            var entry = AuditEntry.Of(http, who, interaction, 200, DateTimeOffset.UtcNow, [], ["p1"], null);
+            var audit = AuditEventBuilder.Build(entry, ["p1"], [1], [("Patient", "p1")]);
             Assert.That(Errors(audit), Is.Empty, $"interaction {interaction}");
-            var view = AuditEventBuilder.BuildPatientView(who, interaction, 200, DateTimeOffset.UtcNow, "p1", [1], [("Patient", "p1")], null);
+            var view = AuditEventBuilder.BuildPatientView(entry, "p1", [1], [("Patient", "p1")]);
             Assert.That(Errors(view), Is.Empty, $"patient view of interaction {interaction}");
         }
-        var anonymous = AuditEventBuilder.Build(http, new RequestContext(), FhirInteraction.Read, 401, DateTimeOffset.UtcNow, [], [], [], "unauthenticated");
+        var anonymous = AuditEventBuilder.Build(AuditEntry.Of(http, new RequestContext(), FhirInteraction.Read, 401, DateTimeOffset.UtcNow, [], [], "unauthenticated"), [], [], []);
         Assert.That(Errors(anonymous), Is.Empty, "an unauthenticated call");
+        Assert.That(Errors(AuditEventBuilder.Unreadable("{not json", DateTimeOffset.UtcNow)), Is.Empty, "a journal row that could not be read");
     }
 
     [Test]

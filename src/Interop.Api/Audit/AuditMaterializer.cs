@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Hl7.Fhir.Model;
+using Interop.Storage;
+using Interop.Storage.Consent;
+using Interop.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Api.Audit;
+
+/// <summary>
+/// Turns audit journal rows (<see cref="AuditEntry"/>, committed by <see cref="AuditWriter"/> before
+/// each response) into AuditEvent resources, in batches, off the requests' path
+/// (docs/decisions/0007-audit-journal.md). For each batch it looks up, in one query per 500 rows,
+/// which patients' compartments the released rows belong to and whether a patient may be shown
+/// each (<see cref="ConsentFilter.DisclosableToPatient"/>), and the consent ledger entries in force
+/// for those patients; builds the full event and one view per patient
+/// (<see cref="AuditEventBuilder"/>); and stores them in the same transaction that deletes the
+/// journal rows. A row is therefore either in the journal or stored as AuditEvents: never both,
+/// never neither, whichever instance does the work and whenever it crashes.
+/// </summary>
+/// <remarks>
+/// Anything that answers with AuditEvents calls <see cref="CatchUpAsync"/> first (the
+/// <see cref="AuditCatchUpFilter"/>), so a privacy officer or a patient always sees every access
+/// answered before their request, on any instance. One batch runs at a time per process, on one
+/// thread, so building the audit trail never takes more than one core from the requests.
+/// </remarks>
+public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndexer indexer, TimeProvider time,
+    IOptions<AuditOptions> options, ILogger<AuditMaterializer> logger) : BackgroundService
+{
+    /// <summary>A released row: which patients' compartments hold it, and whether a patient may be shown it (not NOPAT).</summary>
+    private sealed record Released(string Type, string Id, bool DisclosableToPatient)
+    {
+        public List<string> Patients { get; } = [];
+    }
+
+    /// <summary>Another instance deleted (took) some of the rows of this batch first.</summary>
+    private sealed class TakenElsewhereException : Exception;
+
+    /// <summary>How often the journal is looked at when nothing was appended here (rows left by a crash or another instance).</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
+
+    // Lets a few group commits gather so a batch is worth its transaction.
+    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(20);
+
+    private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _appended;
+    private long _materialized;
+
+    /// <summary>Journal rows appended by this process and not yet materialised (an estimate; exact on a single instance).</summary>
+    public long Backlog => Math.Max(0, Volatile.Read(ref _appended) - Volatile.Read(ref _materialized));
+
+    /// <summary>Called by the writer after each commit of <paramref name="count"/> journal rows.</summary>
+    internal void Appended(int count)
+    {
+        Interlocked.Add(ref _appended, count);
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>Completes when <see cref="Backlog"/> is at most <paramref name="limit"/>.</summary>
+    public async Task WaitForBacklogBelowAsync(int limit, CancellationToken ct)
+    {
+        while (Backlog > limit)
+        {
+            _wake.Writer.TryWrite(true);
+            await Volatile.Read(ref _progress).Task.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Materialises every journal row committed before this call (by any instance), so that a query
+    /// that follows sees the AuditEvents of every request answered before it.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken ct)
+    {
+        long? target;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+            target = await db.AuditJournal.MaxAsync(j => (long?)j.Id, ct);
+        }
+        if (target is null) return;
+        while (true)
+        {
+            var done = await MaterializeBatchAsync(target, ct);
+            if (done == 0) return;
+            if (done < 0) await Task.Delay(10, ct); // another instance is storing those rows: wait for its commit
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int done;
+                while ((done = await MaterializeBatchAsync(null, stoppingToken)) != 0)
+                    if (done < 0) await Task.Delay(10, stoppingToken);
+                using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                sweep.CancelAfter(SweepInterval);
+                await ((Task)_wake.Reader.ReadAsync(sweep.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (Backlog < options.Value.BatchSize) await Task.Delay(GatherDelay, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The rows stay in the journal; the next attempt takes them again.
+                logger.LogError(ex, "Could not store audit journal rows as AuditEvents; retrying shortly");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // The writer stopped before this (registration order), so the journal holds everything
+        // answered; store it now rather than at the next start.
+        try
+        {
+            int done;
+            while ((done = await MaterializeBatchAsync(null, cancellationToken)) != 0)
+                if (done < 0) await Task.Delay(10, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Stopped with audit journal rows not yet stored as AuditEvents; they are stored at the next start");
+        }
+    }
+
+    /// <summary>
+    /// Materialises the oldest journal rows (at most <see cref="AuditOptions.BatchSize"/>, with ids up
+    /// to <paramref name="upTo"/> when given). Returns how many, 0 when there were none, or -1 when
+    /// another instance took some of them first.
+    /// </summary>
+    private async Task<int> MaterializeBatchAsync(long? upTo, CancellationToken ct)
+    {
+        await _oneBatchAtATime.WaitAsync(ct);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var appendedBefore = Volatile.Read(ref _appended);
+            var batchSize = options.Value.BatchSize;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+            var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
+
+            var query = db.AuditJournal.AsNoTracking();
+            if (upTo is { } last) query = query.Where(j => j.Id <= last);
+            var rows = await query.OrderBy(j => j.Id).Take(batchSize).ToListAsync(ct);
+            if (rows.Count == 0)
+            {
+                if (upTo is null) Drained(appendedBefore);
+                return 0;
+            }
+
+            var events = await BuildEventsAsync(db, rows, ct);
+            var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
+            var ids = rows.Select(r => r.Id).ToArray();
+            try
+            {
+                await store.InTransactionAsync(async () =>
+                {
+                    // Claim first: a row another instance already deleted (stored) is not stored twice.
+                    // A list, not a range: a lower id may still commit after this batch was read.
+                    var deleted = await db.AuditJournal.Where(j => ids.Contains(j.Id)).ExecuteDeleteAsync(ct);
+                    if (deleted != ids.Length) throw new TakenElsewhereException();
+                    await store.StagePreparedAsync(prepared, ct);
+                    return 0;
+                }, ct, exclusive: false);
+            }
+            catch (TakenElsewhereException)
+            {
+                return -1;
+            }
+
+            Interlocked.Add(ref _materialized, rows.Count);
+            if (rows.Count < batchSize && upTo is null) Drained(appendedBefore);
+            Progressed();
+            logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) in {Milliseconds:F1} ms",
+                rows.Count, prepared.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return rows.Count;
+        }
+        finally
+        {
+            _oneBatchAtATime.Release();
+        }
+    }
+
+    // The journal was empty after every row appended before `appendedBefore` had committed: the
+    // backlog estimate starts again from there (it drifts when this instance stores others' rows).
+    private void Drained(long appendedBefore)
+    {
+        long current;
+        do current = Volatile.Read(ref _materialized);
+        while (current < appendedBefore && Interlocked.CompareExchange(ref _materialized, appendedBefore, current) != current);
+        Progressed();
+    }
+
+    private void Progressed()
+    {
+        var done = Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        done.TrySetResult();
+    }
+
+    private async Task<List<AuditEvent>> BuildEventsAsync(InteropDbContext db, List<AuditJournalRow> rows, CancellationToken ct)
+    {
+        var entries = new List<AuditEntry>(rows.Count);
+        var events = new List<AuditEvent>(rows.Count * 2);
+        foreach (var row in rows)
+        {
+            try { entries.Add(AuditEntry.FromJson(row.Entry)); }
+            catch (System.Text.Json.JsonException ex)
+            {
+                // Kept, not dropped: the privacy officer sees the raw record in an event of its own.
+                logger.LogError(ex, "Audit journal row {Id} could not be read; stored as an unreadable-entry AuditEvent", row.Id);
+                events.Add(AuditEventBuilder.Unreadable(row.Entry, Instants.FromStored(row.RecordedAt)));
+            }
+        }
+
+        var released = await ReleasedAsync(db, entries.SelectMany(e => e.ReleasedRows).Distinct().ToArray(), ct);
+        var patientsOf = entries.Select(e =>
+        {
+            var patients = new HashSet<string>(e.Patients, StringComparer.Ordinal);
+            foreach (var row in e.ReleasedRows)
+                if (released.TryGetValue(row, out var r)) patients.UnionWith(r.Patients);
+            return patients;
+        }).ToList();
+        var ledger = await LedgerAsync(db, patientsOf.SelectMany(p => p).Distinct(StringComparer.Ordinal).ToArray(), ct);
+
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var patients = patientsOf[i];
+            var items = entry.ReleasedRows.Select(row => released.GetValueOrDefault(row)).OfType<Released>().ToList();
+            var recordedAt = Instants.ToStored(entry.Recorded);
+            // The ledger entries in force for each patient that were recorded by the time of the access.
+            var inForce = patients.ToDictionary(p => p, p => ledger[p].Where(l => l.RecordedAt <= recordedAt).Select(l => l.Sequence).Distinct().ToList(), StringComparer.Ordinal);
+            events.Add(AuditEventBuilder.Build(entry, patients, inForce.Values.SelectMany(s => s).Distinct().ToList(), items.Select(r => (r.Type, r.Id)).ToList()));
+            // Each patient's view names only what that patient may see of their own record, so a patient
+            // searching their access log by any parameter (patient, entity, _id, ...) finds nothing else.
+            foreach (var patient in patients.Order(StringComparer.Ordinal))
+            {
+                var own = items.Where(r => r.DisclosableToPatient && r.Patients.Contains(patient)).Select(r => (r.Type, r.Id)).ToList();
+                events.Add(AuditEventBuilder.BuildPatientView(entry, patient, inForce[patient], own));
+            }
+        }
+        return events;
+    }
+
+    private static async Task<Dictionary<long, Released>> ReleasedAsync(InteropDbContext db, long[] rows, CancellationToken ct)
+    {
+        var released = new Dictionary<long, Released>();
+        foreach (var chunk in rows.Chunk(500))
+        {
+            // Each row with its compartments (a left join) and whether the patient's own disclosure
+            // rule (ConsentFilter) lets a patient be shown it: the same predicate as their own reads.
+            var inChunk = db.Resources.Where(r => chunk.Contains(r.Id));
+            var disclosable = ConsentFilter.DisclosableToPatient(inChunk, db).Select(d => d.Id);
+            var items = await (
+                from r in inChunk.AsNoTracking()
+                from c in db.Compartments.Where(c => c.ResourceRowId == r.Id).DefaultIfEmpty()
+                select new { r.Id, r.ResourceType, r.ResourceId, Disclosable = disclosable.Contains(r.Id), PatientId = (string?)c!.PatientId })
+                .ToListAsync(ct);
+            foreach (var item in items.GroupBy(i => i.Id))
+            {
+                var first = item.First();
+                var entry = new Released(first.ResourceType, first.ResourceId, first.Disclosable);
+                entry.Patients.AddRange(item.Select(i => i.PatientId).OfType<string>().Distinct(StringComparer.Ordinal));
+                released[first.Id] = entry;
+            }
+        }
+        return released;
+    }
+
+    private static async Task<ILookup<string, (long Sequence, long RecordedAt)>> LedgerAsync(InteropDbContext db, string[] patients, CancellationToken ct)
+    {
+        var found = new List<(string, long, long)>();
+        foreach (var chunk in patients.Chunk(500))
+        {
+            var entries = await (
+                from rule in db.ConsentRules.AsNoTracking()
+                where chunk.Contains(rule.PatientId)
+                join entry in db.ConsentLedger.AsNoTracking() on rule.LedgerSequence equals entry.Sequence
+                select new { rule.PatientId, rule.LedgerSequence, entry.RecordedAt })
+                .Distinct().ToListAsync(ct);
+            found.AddRange(entries.Select(e => (e.PatientId, e.LedgerSequence, e.RecordedAt)));
+        }
+        return found.ToLookup(e => e.Item1, e => (e.Item2, e.Item3), StringComparer.Ordinal);
+    }
+}

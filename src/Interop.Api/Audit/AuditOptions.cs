@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Interop.Api.Audit;
+
+/// <summary>Configuration section <c>Audit</c>: how far the AuditEvents may lag behind the audit journal.</summary>
+public sealed class AuditOptions
+{
+    public const string SectionName = "Audit";
+
+    /// <summary>
+    /// Most journal rows (one per request) that may wait to become AuditEvents. Above it the audit
+    /// writer holds new requests until <see cref="AuditMaterializer"/> has caught up, so a privacy
+    /// officer's or patient's query never waits for more than this many rows to be built.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxBacklog { get; set; } = 5_000;
+
+    /// <summary>Journal rows turned into AuditEvents per database transaction.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 200;
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Interop.Api.Audit;
+using Interop.Api.Fhir;
+using Interop.Core.Fhir;
+using Interop.Storage;
+using Interop.Storage.Entities;
+using Interop.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using NUnit.Framework;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Tests.ConsentLedger;
+
+/// <summary>
+/// The audit journal (docs/decisions/0007-audit-journal.md): each request commits one journal row
+/// before it is answered; AuditEvents are built from it afterwards, and anything that can answer
+/// with AuditEvents brings them up to date first. This gateway runs with a backlog limit of 1 and
+/// batches of 2, so back-pressure and multi-batch catch-up are exercised on every request.
+/// </summary>
+[TestFixture(StorageProvider.Sqlite)]
+[TestFixture(StorageProvider.PostgreSql)]
+public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(provider)
+{
+    private const string Hospital = "AJH01";
+
+    private HttpClient _clinician = null!;
+    private HttpClient _officer = null!;
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Audit:MaxBacklog"] = "1",
+        ["Audit:BatchSize"] = "2",
+    };
+
+    [OneTimeSetUp]
+    public async Task RegisterAsync()
+    {
+        await RegisterOrganizationAsync(Hospital);
+        _clinician = ClientFor(Hospital, "clinician", "user/*.cruds");
+        _officer = ClientFor(Hospital, "privacy-officer", "user/*.rs");
+    }
+
+    [OneTimeTearDown]
+    public void DisposeClients()
+    {
+        _clinician.Dispose();
+        _officer.Dispose();
+    }
+
+    private async Task<string> CreatePatientAsync()
+    {
+        var response = await _clinician.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Journalson", "Jo", Builders.NextNhsNumber())));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await response.ReadAsync<Patient>()).Id!;
+    }
+
+    private async Task<List<AuditEvent>> OfficerSearchAsync(string query)
+    {
+        var response = await _officer.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?{query}&_count=1000");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return (await response.ReadAsync<Bundle>()).Entry.Select(e => e.Resource).OfType<AuditEvent>().ToList();
+    }
+
+    private static string? RequestId(AuditEvent e) => e.Entity.SelectMany(x => x.Detail)
+        .Where(d => d.Type == "X-Request-Id").Select(d => (d.Value as FhirString)?.Value).FirstOrDefault();
+
+    private static bool IsPatientView(AuditEvent e) => (e.Meta?.Tag ?? []).Any(t => t.System == KnownAudit.View);
+
+    [Test]
+    public async Task Many_concurrent_reads_are_each_audited_once_and_the_privacy_officer_sees_them_at_once()
+    {
+        var patient = await CreatePatientAsync();
+        var traces = Enumerable.Range(0, 24).Select(_ => AuditTrail.NewTrace()).ToList();
+
+        // Twenty-four reads at once against a backlog limit of one: requests wait for the materialiser, none fails.
+        var statuses = await Task.WhenAll(traces.Select(async t =>
+            (await _clinician.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}", null, r => r.Headers.Add("traceparent", t.TraceParent))).StatusCode));
+        Assert.That(statuses, Is.All.EqualTo(HttpStatusCode.OK));
+
+        // Straight after the last answer, the officer's search finds every read: the full event and the patient's view.
+        var events = await OfficerSearchAsync($"patient=Patient/{patient}");
+        foreach (var (traceId, _) in traces)
+        {
+            var mine = events.Where(e => RequestId(e) == traceId).ToList();
+            Assert.That(mine.Count(e => !IsPatientView(e)), Is.EqualTo(1), $"one full event for request {traceId}");
+            Assert.That(mine.Count(IsPatientView), Is.EqualTo(1), $"one patient view for request {traceId}");
+        }
+        var full = events.First(e => RequestId(e) == traces[0].TraceId && !IsPatientView(e));
+        Assert.That(full.Entity.Any(x => x.What?.Reference == $"Patient/{patient}" && x.Role?.Code == "4"), Is.True, "the released Patient is named");
+        Assert.That(full.Agent.Any(a => a.Requestor == true && a.Who?.Identifier?.Value is not null), Is.True, "the user is named");
+    }
+
+    [Test]
+    public async Task A_journal_row_left_by_another_instance_is_stored_as_AuditEvents_and_leaves_the_journal()
+    {
+        var patient = await CreatePatientAsync();
+        var requestId = Guid.NewGuid().ToString("N");
+        var entry = new AuditEntry
+        {
+            Recorded = DateTimeOffset.UtcNow.AddSeconds(-5),
+            Interaction = FhirInteraction.Read,
+            Status = 200,
+            UserId = "dr-elsewhere",
+            Role = "clinician",
+            Organization = Hospital,
+            PurposeOfUse = "TREAT",
+            RequestId = requestId,
+            Host = "replica-2",
+            Method = "GET",
+            Path = $"/fhir/Patient/{patient}",
+            Patients = [patient],
+        };
+        // As if another replica committed it and stopped before storing its AuditEvents.
+        await using (var db = Database.CreateContext())
+        {
+            db.AuditJournal.Add(new AuditJournalRow { RecordedAt = Instants.ToStored(entry.Recorded), Entry = entry.ToJson() });
+            await db.SaveChangesAsync();
+        }
+
+        var events = (await OfficerSearchAsync($"patient=Patient/{patient}")).Where(e => RequestId(e) == requestId).ToList();
+        Assert.That(events.Count(e => !IsPatientView(e)), Is.EqualTo(1), "the full event");
+        Assert.That(events.Count(IsPatientView), Is.EqualTo(1), "the patient's view");
+        Assert.That(events[0].Recorded, Is.EqualTo(entry.Recorded).Within(TimeSpan.FromMilliseconds(1)), "recorded when the access happened, not when stored");
+        await using (var db = Database.CreateContext())
+            Assert.That(await db.AuditJournal.CountAsync(j => j.Entry.Contains(requestId)), Is.Zero, "and it left the journal");
+    }
+
+    [Test]
+    public async Task An_unreadable_journal_row_is_kept_as_an_event_for_the_privacy_officer()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        await using (var db = Database.CreateContext())
+        {
+            db.AuditJournal.Add(new AuditJournalRow { RecordedAt = Instants.ToStored(DateTimeOffset.UtcNow), Entry = "{\"broken\": \"" + marker });
+            await db.SaveChangesAsync();
+        }
+
+        var events = await OfficerSearchAsync("outcome=8");
+        var kept = events.Where(e => e.Entity.Any(x => x.Query is { } q && System.Text.Encoding.UTF8.GetString(q).Contains(marker))).ToList();
+        Assert.That(kept, Has.Count.EqualTo(1), "the raw text is kept in one event");
+        Assert.That(kept[0].Meta.Security.Select(s => s.Code), Does.Contain("NOPAT"), "and no patient reaches it");
+        await using (var db = Database.CreateContext())
+            Assert.That(await db.AuditJournal.CountAsync(j => j.Entry.Contains(marker)), Is.Zero, "the row does not block the journal");
+    }
+
+    [Test]
+    public async Task Stopping_the_gateway_stores_every_journalled_access_as_AuditEvents()
+    {
+        // A gateway of its own on the same database, stopped straight after it answered.
+        var patient = await CreatePatientAsync();
+        var traces = Enumerable.Range(0, 6).Select(_ => AuditTrail.NewTrace()).ToList();
+        await using (var other = new GatewayFactory(Database))
+        {
+            using var client = other.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Create(Hospital, "clinician", "user/*.rs"));
+            foreach (var (_, traceParent) in traces)
+            {
+                var response = await client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}", null, r => r.Headers.Add("traceparent", traceParent));
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            }
+        }
+
+        var audited = await AuditTrail.CountByRequestIdAsync(Database);
+        Assert.That(traces.Select(t => audited.GetValueOrDefault(t.TraceId)), Is.All.EqualTo(1), "each answered read is an AuditEvent once the gateway has stopped");
+    }
+}
