@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
@@ -18,6 +19,18 @@ public static class FhirSerialization
     private static readonly FhirXmlDeserializer XmlDeserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
     private static readonly BaseFhirJsonSerializer JsonSerializer = new(ModelInfo.ModelInspector);
     private static readonly BaseFhirXmlSerializer XmlSerializer = new(ModelInfo.ModelInspector);
+
+    private static readonly JsonWriterOptions CompactJson = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions IndentedJson = CompactJson with { Indented = true };
+
+    /// <summary>A buffer larger than this is not kept for the next call, so one huge Bundle does not pin its memory to a thread.</summary>
+    private const int MaxRetainedBufferBytes = 256 * 1024;
+
+    // One UTF-8 buffer and writer per thread, taken while in use (a nested call on the same thread
+    // makes its own): serialising straight into it saves the MemoryStream's growth copies, the
+    // writer's flush into the stream and the ToArray copy of every call. The bytes are the same
+    // Utf8JsonWriter output with the same options, so the stored text does not change.
+    [ThreadStatic] private static JsonBuffer? _cachedJsonBuffer;
 
     /// <summary>Parses a resource, throwing a 400 <see cref="FhirException"/> that lists every problem.</summary>
     public static Resource Parse(ReadOnlySpan<byte> body, FhirFormat format)
@@ -97,12 +110,25 @@ public static class FhirSerialization
         return outcome;
     }
 
+    /// <summary>
+    /// The resource as JSON: compact (as stored and as answered) or indented, optionally through a
+    /// summary/elements filter.
+    /// </summary>
     public static string ToJson(Base value, bool pretty = false, Func<SerializationFilter>? filter = null)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var buffer = _cachedJsonBuffer ?? new JsonBuffer();
+        _cachedJsonBuffer = null;
+        try
+        {
+            var writer = buffer.WriterFor(pretty);
             JsonSerializer.Serialize(value, writer, filter);
-        return Encoding.UTF8.GetString(buffer.ToArray());
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.Bytes.WrittenSpan);
+        }
+        finally
+        {
+            if (buffer.Reset()) _cachedJsonBuffer = buffer;
+        }
     }
 
     public static string ToXml(Base value, bool pretty = false, Func<SerializationFilter>? filter = null)
@@ -111,5 +137,28 @@ public static class FhirSerialization
         using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Indent = pretty, Encoding = new UTF8Encoding(false) }))
             XmlSerializer.Serialize(value, writer, filter);
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>A reusable UTF-8 output buffer with a compact and an indented writer over it.</summary>
+    private sealed class JsonBuffer
+    {
+        private Utf8JsonWriter? _compact;
+        private Utf8JsonWriter? _indented;
+
+        public ArrayBufferWriter<byte> Bytes { get; } = new(4096);
+
+        public Utf8JsonWriter WriterFor(bool pretty) => pretty
+            ? _indented ??= new Utf8JsonWriter(Bytes, IndentedJson)
+            : _compact ??= new Utf8JsonWriter(Bytes, CompactJson);
+
+        /// <summary>Empties the buffer for the next call; false when it has grown too large to keep.</summary>
+        public bool Reset()
+        {
+            if (Bytes.Capacity > MaxRetainedBufferBytes) return false;
+            Bytes.ResetWrittenCount();
+            _compact?.Reset(Bytes);
+            _indented?.Reset(Bytes);
+            return true;
+        }
     }
 }

@@ -1,18 +1,23 @@
 using System.Text.RegularExpressions;
+using Hl7.Fhir.ElementModel;
 using Hl7.Fhir.Model;
+using Hl7.FhirPath.Functions;
 
 namespace Interop.Core.Search;
 
 /// <summary>
 /// A search parameter expression that is plain navigation (<c>Observation.subject</c>,
 /// <c>(Observation.value as Quantity)</c>, <c>Observation.subject.where(resolve() is Patient)</c>,
-/// <c>value.as(Quantity)</c>, unions of these), evaluated by walking the POCOs directly instead of
-/// through the FHIRPath engine, which costs most of a write's index extraction. Where the outcome
-/// could depend on FHIRPath details this walker does not model (a union returning more than one
-/// item, which FHIRPath de-duplicates by value; <c>as</c> over several items, which FHIRPath treats
-/// as an error; a value whose type derives from the one asked for) <see cref="TryEvaluate"/> declines
-/// and the caller evaluates the compiled FHIRPath expression instead, so the results are always the
-/// engine's (checked over generated records by the tests).
+/// <c>value.as(Quantity)</c>, <c>Patient.telecom.where(system='email')</c>, unions of these),
+/// evaluated by walking the POCOs directly instead of through the FHIRPath engine, which costs most
+/// of a write's index extraction. A union returning more than one item is de-duplicated with the
+/// SDK's own FHIRPath equality (the comparer its <c>|</c> operator uses), so an AuditEvent naming
+/// the same patient twice gives the engine's single entry. Where the outcome could depend on
+/// FHIRPath details this walker does not model (a value whose type derives from the one asked for;
+/// a <c>where</c> comparison on anything but a single string-valued primitive)
+/// <see cref="TryEvaluate"/> declines and the caller evaluates the compiled FHIRPath expression
+/// instead, so the results are always the engine's (checked over generated, Synthea, edge-case and
+/// audit records by the tests).
 /// </summary>
 public sealed partial class SimplePathExpression
 {
@@ -20,11 +25,23 @@ public sealed partial class SimplePathExpression
 
     private sealed record Member(string Name) : Step;
 
-    /// <summary><c>as Type</c> / <c>as(Type)</c> (single input) or <c>ofType(Type)</c> (any input).</summary>
-    private sealed record TypeFilter(string TypeName, Type ClrType, bool SingleInput) : Step;
+    /// <summary>
+    /// <c>as Type</c>, <c>as(Type)</c> or <c>ofType(Type)</c>: the items of exactly that type. The
+    /// FHIRPath specification makes <c>as</c> over several items an error; the SDK's engine filters
+    /// them like <c>ofType</c> (Observation.component.value as Quantity gives every component's
+    /// quantity), and the index follows the engine (a test pins this).
+    /// </summary>
+    private sealed record TypeFilter(string TypeName, Type ClrType) : Step;
 
     /// <summary><c>where(resolve() is Type)</c>: references whose target is of that type.</summary>
     private sealed record ResolvesTo(string TypeName) : Step;
+
+    /// <summary>
+    /// <c>where(name = 'literal')</c>: items whose single string-valued child <c>name</c> equals the
+    /// literal (FHIRPath <c>=</c> on strings is exact, case-sensitive; an absent child gives empty, which
+    /// <c>where</c> treats as false).
+    /// </summary>
+    private sealed record WhereEquals(string Name, string Literal) : Step;
 
     private readonly IReadOnlyList<IReadOnlyList<Step>> _branches;
     private readonly Func<string, bool> _isResourceType;
@@ -63,9 +80,18 @@ public sealed partial class SimplePathExpression
         var union = new List<Base>();
         foreach (var branch in _branches)
             if (!TryEvaluateBranch(branch, root, resource, union)) return false;
-        // FHIRPath's union removes duplicates by value; with one item there is nothing to remove.
-        if (union.Count > 1) return false;
-        results.AddRange(union);
+        if (union.Count <= 1)
+        {
+            results.AddRange(union);
+            return true;
+        }
+        // FHIRPath's union removes duplicates by value (FHIRPath N1, "Collections": "|"). The SDK's
+        // `|` is Enumerable.Union with EqualityOperators.TypedElementEqualityComparer over the nodes
+        // it navigated; the same comparer over nodes of the same POCOs keeps exactly the items it keeps,
+        // in the same order (for a | b | c too: a union of unions keeps the first of every equal run).
+        var seen = new HashSet<ITypedElement>(EqualityOperators.TypedElementEqualityComparer);
+        foreach (var item in union)
+            if (seen.Add(item.ToPocoNode())) results.Add(item);
         return true;
     }
 
@@ -87,12 +113,21 @@ public sealed partial class SimplePathExpression
                     }
                     break;
                 case TypeFilter filter:
-                    if (filter.SingleInput && current.Count > 1) return false;
                     foreach (var node in current)
                     {
                         var type = node.GetType();
                         if (type == filter.ClrType) next.Add(node);
                         else if (filter.ClrType.IsAssignableFrom(type)) return false;
+                    }
+                    break;
+                case WhereEquals where:
+                    foreach (var node in current)
+                    {
+                        if (!node.TryGetValue(where.Name, out var value) || value is null) continue;
+                        if (value is not PrimitiveType primitive) return false;
+                        if (primitive.JsonValue is null) continue;
+                        if (!IsStringValued(primitive) || primitive.JsonValue is not string text) return false;
+                        if (string.Equals(text, where.Literal, StringComparison.Ordinal)) next.Add(node);
                     }
                     break;
                 case ResolvesTo resolves:
@@ -109,6 +144,12 @@ public sealed partial class SimplePathExpression
         results.AddRange(current);
         return true;
     }
+
+    // FHIRPath sees these as System.String, so '=' against a string literal is an ordinal comparison;
+    // dates, numbers and booleans convert first and are left to the engine.
+    private static bool IsStringValued(PrimitiveType primitive) =>
+        primitive is FhirString or Code or Id or Markdown or FhirUri or FhirUrl or Canonical or Oid or Uuid
+        || (primitive.GetType().IsGenericType && primitive.GetType().GetGenericTypeDefinition() == typeof(Code<>));
 
     // The type resolve() gives in SearchIndexer: the contained resource's for '#id', otherwise the
     // type the literal reference names (relative or absolute).
@@ -154,7 +195,7 @@ public sealed partial class SimplePathExpression
         if (match.Success)
         {
             if (TypeFor(match.Groups["type"].Value) is not { } filter) return false;
-            steps.Add(filter with { SingleInput = true });
+            steps.Add(filter);
         }
         return true;
     }
@@ -166,15 +207,16 @@ public sealed partial class SimplePathExpression
             Match m;
             if (Identifier().IsMatch(segment)) steps.Add(new Member(segment));
             else if ((m = WhereResolveIs().Match(segment)).Success) steps.Add(new ResolvesTo(m.Groups["type"].Value));
+            else if ((m = WhereEqualsLiteral().Match(segment)).Success) steps.Add(new WhereEquals(m.Groups["name"].Value, m.Groups["literal"].Value));
             else if ((m = TypeFunction().Match(segment)).Success && TypeFor(m.Groups["type"].Value) is { } filter)
-                steps.Add(filter with { SingleInput = m.Groups["fn"].Value == "as" });
+                steps.Add(filter);
             else return false;
         }
         return true;
     }
 
     private static TypeFilter? TypeFor(string typeName) =>
-        ModelInfo.GetTypeForFhirType(typeName) is { } clr ? new TypeFilter(typeName, clr, true) : null;
+        ModelInfo.GetTypeForFhirType(typeName) is { } clr ? new TypeFilter(typeName, clr) : null;
 
     private static IEnumerable<string> SplitSegments(string path)
     {
@@ -209,6 +251,10 @@ public sealed partial class SimplePathExpression
 
     [GeneratedRegex(@"^where\(resolve\(\) is (?<type>[A-Z][A-Za-z]*)\)$")]
     private static partial Regex WhereResolveIs();
+
+    // A literal without escapes or quotes, so its text is its value.
+    [GeneratedRegex(@"^where\((?<name>[a-z][A-Za-z0-9]*) ?= ?'(?<literal>[A-Za-z0-9:/.#_-]+)'\)$")]
+    private static partial Regex WhereEqualsLiteral();
 
     [GeneratedRegex(@"^(?<fn>as|ofType)\((?<type>[A-Za-z]+)\)$")]
     private static partial Regex TypeFunction();
