@@ -196,18 +196,21 @@ public sealed class SimplePathExpressionTests
                 http.Request.Path = "/fhir/Observation";
                 http.Request.QueryString = new QueryString("?patient=p1,p2&code=8867-4");
                 (string, string)[] released = [("Patient", "p1"), ("Observation", "o1"), ("Observation", "o2"), ("Patient", "p2")];
-                yield return WithId(AuditEventBuilder.Build(http, who, interaction, 200, recorded, ["p1"], [1], [("Patient", "p1")], null));
-                yield return WithId(AuditEventBuilder.Build(http, who, interaction, 200, recorded, ["p2", "p1"], [1, 2], released, null));
-                yield return WithId(AuditEventBuilder.Build(http, who, interaction, 403, recorded, ["p1"], [3], [], "NO_PATIENT_CONSENT"));
-                yield return WithId(AuditEventBuilder.BuildPatientView(who, interaction, 200, recorded, "p1", [1], [("Patient", "p1"), ("Observation", "o1")], null));
-                yield return WithId(AuditEventBuilder.BuildPatientView(who, interaction, 403, recorded, "p2", [], [], "NO_PATIENT_CONSENT"));
+                yield return WithId(AuditEventBuilder.Build(Entry(http, who, interaction, 200, null), ["p1"], [1], [("Patient", "p1")]));
+                yield return WithId(AuditEventBuilder.Build(Entry(http, who, interaction, 200, null), ["p2", "p1"], [1, 2], released));
+                yield return WithId(AuditEventBuilder.Build(Entry(http, who, interaction, 403, "NO_PATIENT_CONSENT"), ["p1"], [3], []));
+                yield return WithId(AuditEventBuilder.BuildPatientView(Entry(http, who, interaction, 200, null), "p1", [1], [("Patient", "p1"), ("Observation", "o1")]));
+                yield return WithId(AuditEventBuilder.BuildPatientView(Entry(http, who, interaction, 403, "NO_PATIENT_CONSENT"), "p2", [], []));
             }
         }
         var anonymous = new DefaultHttpContext();
         anonymous.Request.Method = "GET";
         anonymous.Request.Host = new HostString("localhost");
         anonymous.Request.Path = "/fhir/Patient/p1";
-        yield return WithId(AuditEventBuilder.Build(anonymous, new RequestContext(), FhirInteraction.Read, 401, recorded, [], [], [], "unauthenticated"));
+        yield return WithId(AuditEventBuilder.Build(Entry(anonymous, new RequestContext(), FhirInteraction.Read, 401, "unauthenticated"), [], [], []));
+
+        AuditEntry Entry(HttpContext http, RequestContext who, FhirInteraction? interaction, int status, string? note) =>
+            AuditEntry.Of(http, who, interaction, status, recorded, [], [], note);
 
         Resource WithId(AuditEvent e)
         {
