@@ -43,7 +43,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
 
     // Lets a few group commits gather so a batch is worth its transaction.
-    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -98,13 +98,18 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         {
             try
             {
-                int done;
-                while ((done = await MaterializeBatchAsync(null, stoppingToken)) != 0)
-                    if (done < 0) await Task.Delay(10, stoppingToken);
-                using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                sweep.CancelAfter(SweepInterval);
-                await ((Task)_wake.Reader.ReadAsync(sweep.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (Backlog < options.Value.BatchSize) await Task.Delay(GatherDelay, stoppingToken);
+                var done = await MaterializeBatchAsync(null, stoppingToken);
+                if (done < 0) await Task.Delay(10, stoppingToken);
+                if (done == options.Value.BatchSize) continue; // more is waiting: no pause
+                if (done == 0)
+                {
+                    using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    sweep.CancelAfter(SweepInterval);
+                    await ((Task)_wake.Reader.ReadAsync(sweep.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                // Let several group commits gather so that a batch is worth its transaction; a query
+                // that needs the AuditEvents now does not wait for this (CatchUpAsync works itself).
+                await Task.Delay(GatherDelay, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -164,6 +169,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
 
             var events = await BuildEventsAsync(db, rows, ct);
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
+            var built = Stopwatch.GetElapsedTime(started);
             var ids = rows.Select(r => r.Id).ToArray();
             try
             {
@@ -185,8 +191,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             Interlocked.Add(ref _materialized, rows.Count);
             if (rows.Count < batchSize && upTo is null) Drained(appendedBefore);
             Progressed();
-            logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) in {Milliseconds:F1} ms",
-                rows.Count, prepared.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) in {Milliseconds:F1} ms ({Built:F1} ms to build); backlog {Backlog}",
+                rows.Count, prepared.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, built.TotalMilliseconds, Backlog);
             return rows.Count;
         }
         finally
