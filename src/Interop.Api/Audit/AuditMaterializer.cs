@@ -51,6 +51,13 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     private long _appended;
     private long _materialized;
 
+    /// <summary>Registers <see cref="Backlog"/> as the <c>interop.audit.backlog</c> gauge.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        Interop.Core.Telemetry.InteropMetrics.ObserveAuditBacklog(() => Backlog);
+        return base.StartAsync(cancellationToken);
+    }
+
     /// <summary>Journal rows appended by this process and not yet materialised (an estimate; exact on a single instance).</summary>
     public long Backlog => Math.Max(0, Volatile.Read(ref _appended) - Volatile.Read(ref _materialized));
 

@@ -34,6 +34,12 @@ public static class InteropMetrics
         "interop.audit.commit.batch_size", unit: "{entry}",
         description: "Audit entries written by one group commit.");
 
+    private static Func<long> _auditBacklog = () => 0;
+
+    private static readonly ObservableGauge<long> AuditBacklog = Meter.CreateObservableGauge(
+        "interop.audit.backlog", () => _auditBacklog(), unit: "{entry}",
+        description: "Audit journal rows committed by this process and not yet stored as AuditEvents.");
+
     private static readonly Counter<long> AdapterMessages = Meter.CreateCounter<long>(
         "interop.adapter.messages", unit: "{message}",
         description: "Messages handled by an adapter, tagged by adapter (gp, hospital, council) and outcome (AA, AE, AR, stored, rejected ...).");
@@ -52,6 +58,9 @@ public static class InteropMetrics
         AuditCommitBatchSize.Record(batchSize);
         AuditCommitDuration.Record(duration.TotalSeconds);
     }
+
+    /// <summary>Names where <c>interop.audit.backlog</c> is read from (the audit materialiser of this process).</summary>
+    public static void ObserveAuditBacklog(Func<long> backlog) => _auditBacklog = backlog;
 
     /// <summary>
     /// Counts one message handled by an adapter: <paramref name="adapter"/> is <c>gp</c>, <c>hospital</c>
