@@ -197,13 +197,15 @@ public static class ConsentFilter
 
         // The organisation that recorded an item always sees it (custodian), and exempt types pass.
         // Otherwise every sensitive label must be permitted for this organisation by the patient...
+        // (the permits are looked up from the row's compartment, by the rules' patient index: asked
+        // the other way round, "a permit whose patient is in the compartment", SQLite scanned or built
+        // a temporary index over every rule for each labelled row)
         rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => r.Custodian == v.Organization || exempt.Contains(r.ResourceType) ||
             !r.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
-                !rules.Any(x => x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
+                !r.Compartments.Any(c => rules.Any(x => x.PatientId == c.PatientId && x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
                     && (x.ActorOrganization == null || x.ActorOrganization == v.Organization)
                     && (x.Purpose == null || x.Purpose == v.PurposeOfUse)
-                    && (x.Start == null || x.Start <= v.Now) && (x.End == null || x.End > v.Now)
-                    && r.Compartments.Any(c => c.PatientId == x.PatientId)))));
+                    && (x.Start == null || x.Start <= v.Now) && (x.End == null || x.End > v.Now))))));
 
         // ...including the labels of the current version when this is an earlier one: a resource
         // relabelled sensitive withholds its whole history, not just the versions since (vread, _history).
@@ -211,11 +213,10 @@ public static class ConsentFilter
             rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => r.IsCurrent || exempt.Contains(r.ResourceType) ||
                 !current.Any(cur => cur.IsCurrent && cur.ResourceType == r.ResourceType && cur.ResourceId == r.ResourceId && cur.Custodian != v.Organization
                     && cur.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
-                        !rules.Any(x => x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
+                        !cur.Compartments.Any(c => rules.Any(x => x.PatientId == c.PatientId && x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
                             && (x.ActorOrganization == null || x.ActorOrganization == v.Organization)
                             && (x.Purpose == null || x.Purpose == v.PurposeOfUse)
-                            && (x.Start == null || x.Start <= v.Now) && (x.End == null || x.End > v.Now)
-                            && cur.Compartments.Any(c => c.PatientId == x.PatientId))))));
+                            && (x.Start == null || x.Start <= v.Now) && (x.End == null || x.End > v.Now)))))));
 
         if (a.BreakGlass) return rows; // break-glass overrides dissent, never sensitive classes
 

@@ -27,7 +27,7 @@ public sealed class ConsentReadScreenTests(StorageProvider provider)
     private static readonly string[] Ids =
     [
         "plain", "psy", "restricted", "safeguarding-own", "denied-to-hospital", "dissent-obs", "dissent-patient",
-        "permitted-psy", "excepted", "permit-only", "expired-deny", "no-custodian", "audit", "consent",
+        "permitted-psy", "permit-names-another-class", "excepted", "permit-only", "expired-deny", "no-custodian", "audit", "consent",
     ];
 
     [OneTimeSetUp]
@@ -46,6 +46,7 @@ public sealed class ConsentReadScreenTests(StorageProvider provider)
             Row("Observation", "dissent-obs", Gp, "pat-dissent"),
             Row("Patient", "dissent-patient", Gp, "pat-dissent"),
             Row("Observation", "permitted-psy", Gp, "pat-permit", "PSY"),
+            Row("Observation", "permit-names-another-class", Gp, "pat-permit", "SDV"),
             Row("Observation", "excepted", Gp, "pat-except"),
             Row("Observation", "permit-only", Gp, "pat-permit"),
             Row("Observation", "expired-deny", Gp, "pat-expired"),
@@ -104,6 +105,7 @@ public sealed class ConsentReadScreenTests(StorageProvider provider)
     [TestCase("safeguarding-own", true, false)]
     [TestCase("psy", false, true)]
     [TestCase("permitted-psy", true, true)]
+    [TestCase("permit-names-another-class", false, true)]
     [TestCase("denied-to-hospital", false, true)]
     [TestCase("dissent-obs", false, true)]
     [TestCase("dissent-patient", true, true)]
