@@ -30,6 +30,10 @@ public sealed class ConstantListInliner : ExpressionVisitor
     public static Expression<Func<T, bool>> Inline<T>(Expression<Func<T, bool>> predicate) =>
         (Expression<Func<T, bool>>)Instance.Visit(predicate);
 
+    /// <summary>The projection with its small fixed string lists inlined as literals.</summary>
+    public static Expression<Func<T, TResult>> InlineSelector<T, TResult>(Expression<Func<T, TResult>> selector) =>
+        (Expression<Func<T, TResult>>)Instance.Visit(selector);
+
     protected override Expression VisitMethodCall(MethodCallExpression node)
     {
         if (AsContains(node) is var (list, item) && Evaluate(list) is { Count: <= MaxValues } values)
