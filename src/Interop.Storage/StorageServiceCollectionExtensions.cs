@@ -41,7 +41,22 @@ public static class StorageServiceCollectionExtensions
         o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
 
     public static void ConfigurePostgreSql(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+        o.UseNpgsql(WithAutoPrepare(connectionString), s => s.MigrationsHistoryTable("__ef_migrations"));
+
+    /// <summary>
+    /// Turns on Npgsql's automatic preparation (<c>Max Auto Prepare=64; Auto Prepare Min Usages=2</c>)
+    /// unless the connection string sets <c>Max Auto Prepare</c> itself (<c>0</c> turns it off). The
+    /// gateway sends the same few statements all day (a read by id, the consent screen, an audit
+    /// insert); prepared once per physical connection, PostgreSQL stops planning them on every call,
+    /// which cost more than running them (docs/operations.md, "PostgreSQL").
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return connectionString;
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 };
+        return builder.ConnectionString;
+    }
 
     public static void ConfigureSqlServer(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlServer(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
