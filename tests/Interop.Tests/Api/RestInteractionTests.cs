@@ -240,7 +240,9 @@ public sealed class RestInteractionTests(StorageProvider provider) : ApiFixture(
         using var scope = Factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
         Assert.That(db.Provider, Is.EqualTo(Provider));
-        Assert.That(db.Database.GetConnectionString(), Is.EqualTo(Database.ConnectionString));
+        // On PostgreSQL the gateway adds automatic statement preparation to the string it was given.
+        var expected = Provider == StorageProvider.PostgreSql ? StorageServiceCollectionExtensions.WithAutoPrepare(Database.ConnectionString) : Database.ConnectionString;
+        Assert.That(db.Database.GetConnectionString(), Is.EqualTo(expected));
     }
 
     [Test]
