@@ -216,6 +216,13 @@ public sealed class TransactionTests(StorageProvider provider) : ApiFixture(prov
         var result = await SendOkAsync(bundle);
         Assert.That(result.Entry, Has.Count.EqualTo(5000));
         Assert.That(result.Entry.All(e => e.Response.Status.StartsWith("201")), Is.True);
+
+        // The index rows of so large a write go in bulk (a binary COPY on PostgreSQL): every kind is findable.
+        var patient = result.Entry[0].Response.Location.Split('/')[1];
+        var all = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation?subject=Patient/{patient}&_summary=count")).ReadAsync<Bundle>();
+        Assert.That(all.Total, Is.EqualTo(4999), "references");
+        var one = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation?subject=Patient/{patient}&value-quantity=4321|http://unitsofmeasure.org|mmol/L&code=http://snomed.info/sct|997681000000108&date=2023-01-10")).ReadAsync<Bundle>();
+        Assert.That(one.Entry.Select(e => ((Quantity)((Observation)e.Resource).Value).Value), Is.EqualTo(new decimal?[] { 4321m }), "quantities, tokens and dates");
     }
 
     [Test]
