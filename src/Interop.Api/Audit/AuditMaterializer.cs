@@ -58,13 +58,16 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         return base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Journal rows appended by this process and not yet materialised (an estimate; exact on a single instance).</summary>
+    /// <summary>
+    /// AuditEvents (at most, <see cref="AuditEntry.EventsAtMost"/>) that journal rows appended by this
+    /// process have yet to become: an estimate that errs high, reset whenever the journal is found empty.
+    /// </summary>
     public long Backlog => Math.Max(0, Volatile.Read(ref _appended) - Volatile.Read(ref _materialized));
 
-    /// <summary>Called by the writer after each commit of <paramref name="count"/> journal rows.</summary>
-    internal void Appended(int count)
+    /// <summary>Called by the writer after each commit of journal rows that become at most <paramref name="events"/> AuditEvents.</summary>
+    internal void Appended(int events)
     {
-        Interlocked.Add(ref _appended, count);
+        Interlocked.Add(ref _appended, events);
         _wake.Writer.TryWrite(true);
     }
 
@@ -174,7 +177,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                 return 0;
             }
 
-            var events = await BuildEventsAsync(db, rows, ct);
+            var (events, weight) = await BuildEventsAsync(db, rows, ct);
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
             var built = Stopwatch.GetElapsedTime(started);
             var ids = rows.Select(r => r.Id).ToArray();
@@ -195,7 +198,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                 return -1;
             }
 
-            Interlocked.Add(ref _materialized, rows.Count);
+            Interlocked.Add(ref _materialized, weight);
             if (rows.Count < batchSize && upTo is null) Drained(appendedBefore);
             Progressed();
             logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) in {Milliseconds:F1} ms ({Built:F1} ms to build); backlog {Backlog}",
@@ -224,7 +227,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         done.TrySetResult();
     }
 
-    private async Task<List<AuditEvent>> BuildEventsAsync(InteropDbContext db, List<AuditJournalRow> rows, CancellationToken ct)
+    private async Task<(List<AuditEvent> Events, long Weight)> BuildEventsAsync(InteropDbContext db, List<AuditJournalRow> rows, CancellationToken ct)
     {
         var entries = new List<AuditEntry>(rows.Count);
         var events = new List<AuditEvent>(rows.Count * 2);
@@ -266,7 +269,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                 events.Add(AuditEventBuilder.BuildPatientView(entry, patient, inForce[patient], own));
             }
         }
-        return events;
+        return (events, entries.Sum(e => (long)e.EventsAtMost) + (rows.Count - entries.Count));
     }
 
     private static async Task<Dictionary<long, Released>> ReleasedAsync(InteropDbContext db, long[] rows, CancellationToken ct)
