@@ -41,13 +41,6 @@ public sealed record AuditEntry
     /// <summary>Patients concerned beyond the released rows' compartments (e.g. the patient of a refused read).</summary>
     public string[] Patients { get; init; } = [];
 
-    /// <summary>
-    /// At most how many AuditEvents this entry becomes (the full event and one view per patient; a
-    /// released row adds at most its patient): the unit of the materialiser's backlog.
-    /// </summary>
-    [JsonIgnore]
-    public int EventsAtMost => 1 + ReleasedRows.Length + Patients.Length;
-
     [JsonIgnore]
     public bool IsBreakGlass => !string.IsNullOrWhiteSpace(BreakGlassReason);
 

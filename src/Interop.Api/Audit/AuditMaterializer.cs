@@ -49,6 +49,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appended;
+    private bool _moreWaiting;
     private long _materialized;
 
     /// <summary>Registers <see cref="Backlog"/> as the <c>interop.audit.backlog</c> gauge.</summary>
@@ -58,16 +59,13 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         return base.StartAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// AuditEvents (at most, <see cref="AuditEntry.EventsAtMost"/>) that journal rows appended by this
-    /// process have yet to become: an estimate that errs high, reset whenever the journal is found empty.
-    /// </summary>
+    /// <summary>Journal rows appended by this process and not yet materialised (exact on a single instance; reset whenever the journal is found empty).</summary>
     public long Backlog => Math.Max(0, Volatile.Read(ref _appended) - Volatile.Read(ref _materialized));
 
-    /// <summary>Called by the writer after each commit of journal rows that become at most <paramref name="events"/> AuditEvents.</summary>
-    internal void Appended(int events)
+    /// <summary>Called by the writer after each commit of <paramref name="count"/> journal rows.</summary>
+    internal void Appended(int count)
     {
-        Interlocked.Add(ref _appended, events);
+        Interlocked.Add(ref _appended, count);
         _wake.Writer.TryWrite(true);
     }
 
@@ -110,7 +108,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             {
                 var done = await MaterializeBatchAsync(null, stoppingToken);
                 if (done < 0) await Task.Delay(10, stoppingToken);
-                if (done == options.Value.BatchSize) continue; // more is waiting: no pause
+                if (done > 0 && _moreWaiting) continue; // more is waiting: no pause
                 if (done == 0)
                 {
                     using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -152,8 +150,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     }
 
     /// <summary>
-    /// Materialises the oldest journal rows (at most <see cref="AuditOptions.BatchSize"/>, with ids up
-    /// to <paramref name="upTo"/> when given). Returns how many, 0 when there were none, or -1 when
+    /// Materialises the oldest journal rows (up to <see cref="AuditOptions.BatchSize"/> AuditEvents, with
+    /// ids up to <paramref name="upTo"/> when given). Returns how many, 0 when there were none, or -1 when
     /// another instance took some of them first.
     /// </summary>
     private async Task<int> MaterializeBatchAsync(long? upTo, CancellationToken ct)
@@ -170,14 +168,19 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
 
             var query = db.AuditJournal.AsNoTracking();
             if (upTo is { } last) query = query.Where(j => j.Id <= last);
-            var rows = await query.OrderBy(j => j.Id).Take(batchSize).ToListAsync(ct);
-            if (rows.Count == 0)
+            // Each row becomes at least one event, so BatchSize rows always fill a transaction.
+            var fetched = await query.OrderBy(j => j.Id).Take(batchSize).ToListAsync(ct);
+            if (fetched.Count == 0)
             {
+                _moreWaiting = false;
                 if (upTo is null) Drained(appendedBefore);
                 return 0;
             }
-
-            var (events, weight) = await BuildEventsAsync(db, rows, ct);
+            // The oldest rows up to BatchSize AuditEvents (at least one row): a bounded transaction, so
+            // that on SQLite's single writer the requests' own journal commits never wait long.
+            var (events, taken) = await BuildEventsAsync(db, fetched.Select(Parse).ToList(), batchSize, ct);
+            var rows = fetched.Take(taken).ToList();
+            _moreWaiting = taken < fetched.Count || fetched.Count == batchSize;
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
             var built = Stopwatch.GetElapsedTime(started);
             var ids = rows.Select(r => r.Id).ToArray();
@@ -198,8 +201,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                 return -1;
             }
 
-            Interlocked.Add(ref _materialized, weight);
-            if (rows.Count < batchSize && upTo is null) Drained(appendedBefore);
+            Interlocked.Add(ref _materialized, rows.Count);
+            if (!_moreWaiting && upTo is null) Drained(appendedBefore);
             Progressed();
             logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) in {Milliseconds:F1} ms ({Built:F1} ms to build); backlog {Backlog}",
                 rows.Count, prepared.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, built.TotalMilliseconds, Backlog);
@@ -227,36 +230,50 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         done.TrySetResult();
     }
 
-    private async Task<(List<AuditEvent> Events, long Weight)> BuildEventsAsync(InteropDbContext db, List<AuditJournalRow> rows, CancellationToken ct)
-    {
-        var entries = new List<AuditEntry>(rows.Count);
-        var events = new List<AuditEvent>(rows.Count * 2);
-        foreach (var row in rows)
-        {
-            try { entries.Add(AuditEntry.FromJson(row.Entry)); }
-            catch (System.Text.Json.JsonException ex)
-            {
-                // Kept, not dropped: the privacy officer sees the raw record in an event of its own.
-                logger.LogError(ex, "Audit journal row {Id} could not be read; stored as an unreadable-entry AuditEvent", row.Id);
-                events.Add(AuditEventBuilder.Unreadable(row.Entry, Instants.FromStored(row.RecordedAt)));
-            }
-        }
+    /// <summary>A journal row read back: its entry, or null when its JSON could not be read.</summary>
+    private sealed record ParsedRow(AuditJournalRow Row, AuditEntry? Entry);
 
-        var released = await ReleasedAsync(db, entries.SelectMany(e => e.ReleasedRows).Distinct().ToArray(), ct);
-        var patientsOf = entries.Select(e =>
+    private ParsedRow Parse(AuditJournalRow row)
+    {
+        try { return new ParsedRow(row, AuditEntry.FromJson(row.Entry)); }
+        catch (System.Text.Json.JsonException ex)
         {
-            var patients = new HashSet<string>(e.Patients, StringComparer.Ordinal);
-            foreach (var row in e.ReleasedRows)
-                if (released.TryGetValue(row, out var r)) patients.UnionWith(r.Patients);
+            logger.LogError(ex, "Audit journal row {Id} could not be read; stored as an unreadable-entry AuditEvent", row.Id);
+            return new ParsedRow(row, null);
+        }
+    }
+
+    /// <summary>
+    /// Builds the AuditEvents of <paramref name="rows"/> in order until there are at least
+    /// <paramref name="maxEvents"/>; returns them and how many rows they cover (at least one).
+    /// </summary>
+    private async Task<(List<AuditEvent> Events, int Rows)> BuildEventsAsync(InteropDbContext db, List<ParsedRow> rows, int maxEvents, CancellationToken ct)
+    {
+        var entries = rows.Select(r => r.Entry).OfType<AuditEntry>().ToList();
+        var released = await ReleasedAsync(db, entries.SelectMany(e => e.ReleasedRows).Distinct().ToArray(), ct);
+        // Per row (aligned with rows): the patients concerned, from the entry and the released rows' compartments.
+        var patientsOf = rows.Select(r =>
+        {
+            var patients = new HashSet<string>(r.Entry?.Patients ?? [], StringComparer.Ordinal);
+            foreach (var id in r.Entry?.ReleasedRows ?? [])
+                if (released.TryGetValue(id, out var item)) patients.UnionWith(item.Patients);
             return patients;
         }).ToList();
         var ledger = await LedgerAsync(db, patientsOf.SelectMany(p => p).Distinct(StringComparer.Ordinal).ToArray(), ct);
 
-        for (var i = 0; i < entries.Count; i++)
+        var events = new List<AuditEvent>(Math.Min(maxEvents, rows.Count * 2));
+        var taken = 0;
+        while (taken < rows.Count && (taken == 0 || events.Count < maxEvents))
         {
-            var entry = entries[i];
-            var patients = patientsOf[i];
-            var items = entry.ReleasedRows.Select(row => released.GetValueOrDefault(row)).OfType<Released>().ToList();
+            var patients = patientsOf[taken];
+            var (row, entry) = rows[taken++];
+            if (entry is null)
+            {
+                // Kept, not dropped: the privacy officer sees the raw record in an event of its own.
+                events.Add(AuditEventBuilder.Unreadable(row.Entry, Instants.FromStored(row.RecordedAt)));
+                continue;
+            }
+            var items = entry.ReleasedRows.Select(id => released.GetValueOrDefault(id)).OfType<Released>().ToList();
             var recordedAt = Instants.ToStored(entry.Recorded);
             // The ledger entries in force for each patient that were recorded by the time of the access.
             var inForce = patients.ToDictionary(p => p, p => ledger[p].Where(l => l.RecordedAt <= recordedAt).Select(l => l.Sequence).Distinct().ToList(), StringComparer.Ordinal);
@@ -269,7 +286,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                 events.Add(AuditEventBuilder.BuildPatientView(entry, patient, inForce[patient], own));
             }
         }
-        return (events, entries.Sum(e => (long)e.EventsAtMost) + (rows.Count - entries.Count));
+        return (events, taken);
     }
 
     private static async Task<Dictionary<long, Released>> ReleasedAsync(InteropDbContext db, long[] rows, CancellationToken ct)

@@ -8,16 +8,19 @@ public sealed class AuditOptions
     public const string SectionName = "Audit";
 
     /// <summary>
-    /// Most AuditEvents (counted high: the full event plus one per released row and patient) that
-    /// journal rows may be waiting to become. Above it the audit writer holds new requests until
-    /// <see cref="AuditMaterializer"/> has caught up, so a privacy officer's or patient's query never
-    /// waits for more than this many events to be built, and under sustained overload requests slow
-    /// down to the pace at which the audit trail is stored.
+    /// Most journal rows (one per request) that may wait to become AuditEvents. Above it the audit
+    /// writer holds new requests until <see cref="AuditMaterializer"/> has caught up, so a privacy
+    /// officer's or patient's query never waits for more than this many rows to be built, and under
+    /// sustained overload requests slow down to the pace at which the audit trail is stored.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int MaxBacklog { get; set; } = 10_000;
+    public int MaxBacklog { get; set; } = 250;
 
-    /// <summary>Journal rows turned into AuditEvents per database transaction.</summary>
+    /// <summary>
+    /// AuditEvents stored per materialiser transaction (a transaction stops at the first journal row
+    /// that reaches it; at least one row). Larger batches cost less per event; smaller ones keep SQLite's single writer free
+    /// for the requests' own commits.
+    /// </summary>
     [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 200;
+    public int BatchSize { get; set; } = 150;
 }

@@ -14,12 +14,12 @@ namespace Interop.Api.Audit;
 /// every waiting request together. A request's data is sent only after its journal row is durable,
 /// and many requests share the cost of one commit. The AuditEvents are built from the journal by
 /// <see cref="AuditMaterializer"/>; when it falls more than <see cref="AuditOptions.MaxBacklog"/>
-/// AuditEvents behind, this loop waits for it, so under sustained load the audit trail slows requests
+/// rows behind, this loop waits for it, so under sustained load the audit trail slows requests
 /// rather than growing without bound. On shutdown the queue is drained.
 /// </summary>
 public sealed class AuditWriter(IServiceScopeFactory scopes, AuditMaterializer materializer, IOptions<AuditOptions> options, ILogger<AuditWriter> logger) : BackgroundService
 {
-    private sealed record Pending(AuditJournalRow Row, int Events, TaskCompletionSource Done);
+    private sealed record Pending(AuditJournalRow Row, TaskCompletionSource Done);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -31,7 +31,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, AuditMaterializer m
     {
         // The JSON is written here, on the request's thread; the single writer loop only inserts and commits.
         var row = new AuditJournalRow { RecordedAt = Instants.ToStored(entry.Recorded), Entry = entry.ToJson() };
-        var pending = new Pending(row, entry.EventsAtMost, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(row, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
             pending.Done.SetException(new InvalidOperationException("The audit writer has stopped; the request cannot be audited."));
         return pending.Done.Task;
@@ -82,7 +82,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, AuditMaterializer m
                 await db.SaveChangesAsync(CancellationToken.None);
                 return 0;
             }, CancellationToken.None, exclusive: false);
-            materializer.Appended(batch.Sum(p => p.Events));
+            materializer.Appended(batch.Count);
             foreach (var p in batch) p.Done.TrySetResult();
             var elapsed = Stopwatch.GetElapsedTime(started);
             Interop.Core.Telemetry.InteropMetrics.RecordAuditCommit(batch.Count, elapsed);

@@ -38,7 +38,7 @@ public static class InteropMetrics
 
     private static readonly ObservableGauge<long> AuditBacklog = Meter.CreateObservableGauge(
         "interop.audit.backlog", () => _auditBacklog(), unit: "{entry}",
-        description: "AuditEvents (counted high) that audit journal rows committed by this process have yet to become.");
+        description: "Audit journal rows committed by this process and not yet stored as AuditEvents.");
 
     private static readonly Counter<long> AdapterMessages = Meter.CreateCounter<long>(
         "interop.adapter.messages", unit: "{message}",
