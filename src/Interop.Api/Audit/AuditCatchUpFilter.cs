@@ -20,7 +20,12 @@ public sealed class AuditCatchUpFilter : IEndpointFilter
         if (interaction is not (null or FhirInteraction.Capabilities or FhirInteraction.Create or FhirInteraction.Update
                 or FhirInteraction.Patch or FhirInteraction.Delete)
             && http.RequestServices.GetRequiredService<AccessGuard>().Allows("AuditEvent", 'r'))
-            await http.RequestServices.GetRequiredService<AuditMaterializer>().CatchUpAsync(http.RequestAborted);
+        {
+            // A patient is shown only their own views; others who read AuditEvents see everyone's.
+            var who = http.RequestServices.GetRequiredService<RequestContext>();
+            var patient = who.Role == Interop.Core.Access.KnownRoles.Patient ? who.PatientId ?? "" : null;
+            await http.RequestServices.GetRequiredService<AuditMaterializer>().CatchUpAsync(http.RequestAborted, patient, allViews: patient is null);
+        }
         return await next(invocation);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Hl7.Fhir.Model;
+using Interop.Core.Fhir;
 using Interop.Storage;
 using Interop.Storage.Consent;
 using Interop.Storage.Entities;
@@ -81,9 +82,12 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
 
     /// <summary>
     /// Materialises every journal row committed before this call (by any instance), so that a query
-    /// that follows sees the AuditEvents of every request answered before it.
+    /// that follows sees the AuditEvents of every request answered before it; then stores the pending
+    /// patients' views that the caller may be shown: all of <paramref name="patientId"/>'s for a
+    /// patient, or (<paramref name="allViews"/>, a privacy officer or system token) those of every
+    /// patient, at most <see cref="AuditOptions.MaxViewsPerCatchUp"/> of them.
     /// </summary>
-    public async Task CatchUpAsync(CancellationToken ct)
+    public async Task CatchUpAsync(CancellationToken ct, string? patientId = null, bool allViews = false)
     {
         long? target;
         await using (var scope = scopes.CreateAsyncScope())
@@ -91,12 +95,20 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
             target = await db.AuditJournal.MaxAsync(j => (long?)j.Id, ct);
         }
-        if (target is null) return;
-        while (true)
+        while (target is not null)
         {
             var done = await MaterializeBatchAsync(target, ct);
-            if (done == 0) return;
+            if (done == 0) break;
             if (done < 0) await Task.Delay(10, ct); // another instance is storing those rows: wait for its commit
+        }
+        if (patientId is null && !allViews) return;
+        var budget = patientId is null ? options.Value.MaxViewsPerCatchUp : int.MaxValue;
+        while (budget > 0)
+        {
+            var stored = await StoreViewsAsync(patientId, Math.Min(budget, options.Value.BatchSize), ct);
+            if (stored == 0) return;
+            if (stored < 0) await Task.Delay(10, ct);
+            else budget -= stored;
         }
     }
 
@@ -111,6 +123,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                 if (done > 0 && _moreWaiting) continue; // more is waiting: no pause
                 if (done == 0)
                 {
+                    // Nothing journalled: a quiet moment to store patients' views that wait.
+                    if (options.Value.StoreViewsWhenIdle && await StoreViewsAsync(null, options.Value.BatchSize, stoppingToken) > 0) continue;
                     using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     sweep.CancelAfter(SweepInterval);
                     await ((Task)_wake.Reader.ReadAsync(sweep.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -178,7 +192,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             }
             // The oldest rows up to BatchSize AuditEvents (at least one row): a bounded transaction, so
             // that on SQLite's single writer the requests' own journal commits never wait long.
-            var (events, taken) = await BuildEventsAsync(db, fetched.Select(Parse).ToList(), batchSize, ct);
+            var (events, views, taken) = await BuildEventsAsync(db, fetched.Select(Parse).ToList(), batchSize, ct);
             var rows = fetched.Take(taken).ToList();
             _moreWaiting = taken < fetched.Count || fetched.Count == batchSize;
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
@@ -193,6 +207,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                     var deleted = await db.AuditJournal.Where(j => ids.Contains(j.Id)).ExecuteDeleteAsync(ct);
                     if (deleted != ids.Length) throw new TakenElsewhereException();
                     await store.StagePreparedAsync(prepared, ct);
+                    db.AuditPendingViews.AddRange(views);
+                    await db.SaveChangesAsync(ct);
                     return 0;
                 }, ct, exclusive: false);
             }
@@ -204,8 +220,50 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             Interlocked.Add(ref _materialized, rows.Count);
             if (!_moreWaiting && upTo is null) Drained(appendedBefore);
             Progressed();
-            logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) in {Milliseconds:F1} ms ({Built:F1} ms to build); backlog {Backlog}",
-                rows.Count, prepared.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, built.TotalMilliseconds, Backlog);
+            logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) and {Views} pending view(s) in {Milliseconds:F1} ms ({Built:F1} ms to build); backlog {Backlog}",
+                rows.Count, prepared.Count, views.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, built.TotalMilliseconds, Backlog);
+            return rows.Count;
+        }
+        finally
+        {
+            _oneBatchAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stores up to <paramref name="max"/> pending patients' views (of <paramref name="patientId"/>, or
+    /// of anyone) as AuditEvents, oldest first, in the transaction that deletes them. Returns how
+    /// many, 0 when none waited, or -1 when another instance took some of them first.
+    /// </summary>
+    private async Task<int> StoreViewsAsync(string? patientId, int max, CancellationToken ct)
+    {
+        await _oneBatchAtATime.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+            var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
+            var query = db.AuditPendingViews.AsNoTracking();
+            if (patientId is not null) query = query.Where(v => v.PatientId == patientId);
+            var rows = await query.OrderBy(v => v.Id).Take(max).ToListAsync(ct);
+            if (rows.Count == 0) return 0;
+            var prepared = rows.Select(r => ResourceStore.PrepareCreate(FhirSerialization.ParseStored(r.Json), WriteContext.System, indexer, time)).ToList();
+            var ids = rows.Select(r => r.Id).ToArray();
+            try
+            {
+                await store.InTransactionAsync(async () =>
+                {
+                    var deleted = await db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct);
+                    if (deleted != ids.Length) throw new TakenElsewhereException();
+                    await store.StagePreparedAsync(prepared, ct);
+                    return 0;
+                }, ct, exclusive: false);
+            }
+            catch (TakenElsewhereException)
+            {
+                return -1;
+            }
+            logger.LogDebug("Audit views stored: {Views} patient view(s)", rows.Count);
             return rows.Count;
         }
         finally
@@ -247,7 +305,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     /// Builds the AuditEvents of <paramref name="rows"/> in order until there are at least
     /// <paramref name="maxEvents"/>; returns them and how many rows they cover (at least one).
     /// </summary>
-    private async Task<(List<AuditEvent> Events, int Rows)> BuildEventsAsync(InteropDbContext db, List<ParsedRow> rows, int maxEvents, CancellationToken ct)
+    private async Task<(List<AuditEvent> Events, List<AuditPendingViewRow> Views, int Rows)> BuildEventsAsync(InteropDbContext db, List<ParsedRow> rows, int maxEvents, CancellationToken ct)
     {
         var entries = rows.Select(r => r.Entry).OfType<AuditEntry>().ToList();
         var released = await ReleasedAsync(db, entries.SelectMany(e => e.ReleasedRows).Distinct().ToArray(), ct);
@@ -262,8 +320,10 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         var ledger = await LedgerAsync(db, patientsOf.SelectMany(p => p).Distinct(StringComparer.Ordinal).ToArray(), ct);
 
         var events = new List<AuditEvent>(Math.Min(maxEvents, rows.Count * 2));
+        var views = new List<AuditPendingViewRow>();
         var taken = 0;
-        while (taken < rows.Count && (taken == 0 || events.Count < maxEvents))
+        // A pending view costs a small fraction of a stored event (no index rows): count ten as one.
+        while (taken < rows.Count && (taken == 0 || events.Count + views.Count / 10 < maxEvents))
         {
             var patients = patientsOf[taken];
             var (row, entry) = rows[taken++];
@@ -283,10 +343,11 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             foreach (var patient in patients.Order(StringComparer.Ordinal))
             {
                 var own = items.Where(r => r.DisclosableToPatient && r.Patients.Contains(patient)).Select(r => (r.Type, r.Id)).ToList();
-                events.Add(AuditEventBuilder.BuildPatientView(entry, patient, inForce[patient], own));
+                var view = AuditEventBuilder.BuildPatientView(entry, patient, inForce[patient], own);
+                views.Add(new AuditPendingViewRow { PatientId = patient, RecordedAt = recordedAt, Json = FhirSerialization.ToJson(view) });
             }
         }
-        return (events, taken);
+        return (events, views, taken);
     }
 
     private static async Task<Dictionary<long, Released>> ReleasedAsync(InteropDbContext db, long[] rows, CancellationToken ct)

@@ -23,4 +23,14 @@ public sealed class AuditOptions
     /// </summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 150;
+
+    /// <summary>
+    /// Most pending patients' views a privacy officer's or system token's query stores before it runs
+    /// (a patient's own query stores all of theirs); the rest are stored when the gateway is idle.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxViewsPerCatchUp { get; set; } = 2_000;
+
+    /// <summary>Whether pending patients' views are stored when nothing else waits (off only in tests of the on-demand path).</summary>
+    public bool StoreViewsWhenIdle { get; set; } = true;
 }

@@ -1,0 +1,76 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Interop.Api.Audit;
+using Interop.Core.Fhir;
+using Interop.Storage;
+using Interop.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using NUnit.Framework;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Tests.ConsentLedger;
+
+/// <summary>
+/// Patients' views of accesses are stored as AuditEvents when they are asked for
+/// (docs/decisions/0008-patient-views-on-demand.md): a patient's query stores all of that patient's
+/// and no one else's. This gateway never stores them while idle and lets a privacy officer's query
+/// store none, so what is stored shows exactly who asked.
+/// </summary>
+[TestFixture(StorageProvider.Sqlite)]
+[TestFixture(StorageProvider.PostgreSql)]
+public sealed class PatientViewsOnDemandTests(StorageProvider provider) : ApiFixture(provider)
+{
+    private const string Gp = "PVD01";
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Audit:StoreViewsWhenIdle"] = "false",
+        ["Audit:MaxViewsPerCatchUp"] = "0",
+    };
+
+    private async Task<string> CreatePatientAsync(HttpClient gp, string family)
+    {
+        var response = await gp.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient(family, "Pat", Builders.NextNhsNumber())));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await response.ReadAsync<Patient>()).Id!;
+    }
+
+    private async Task<int> PendingAsync(string patient)
+    {
+        await using var db = Database.CreateContext();
+        return await db.AuditPendingViews.CountAsync(v => v.PatientId == patient);
+    }
+
+    private static List<AuditEvent> Events(Bundle bundle) => bundle.Entry.Select(e => e.Resource).OfType<AuditEvent>().ToList();
+
+    private static bool IsPatientView(AuditEvent e) => (e.Meta?.Tag ?? []).Any(t => t.System == KnownAudit.View);
+
+    [Test]
+    public async Task A_patients_query_stores_their_own_views_and_no_one_elses()
+    {
+        await RegisterOrganizationAsync(Gp, "gp-practice");
+        using var gp = ClientFor(Gp, "clinician", "user/*.cruds");
+        using var officer = ClientFor(Gp, "privacy-officer", "user/*.rs");
+        var ann = await CreatePatientAsync(gp, "Viewmore");
+        var bob = await CreatePatientAsync(gp, "Viewless");
+        var (traceId, traceParent) = AuditTrail.NewTrace();
+        Assert.That((await gp.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ann}", null, r => r.Headers.Add("traceparent", traceParent))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await gp.SendAsync(HttpMethod.Get, $"/fhir/Patient/{bob}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // The officer's query stores the full events (the journal) but, on this gateway, no views.
+        var asOfficer = Events(await (await officer.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?patient=Patient/{ann}&_count=100")).ReadAsync<Bundle>());
+        Assert.That(asOfficer.Where(e => !IsPatientView(e)).SelectMany(e => e.Entity.SelectMany(x => x.Detail)).Any(d => (d.Value as FhirString)?.Value == traceId), Is.True, "the full event of the read is there");
+        Assert.That(asOfficer.Where(IsPatientView), Is.Empty, "no view yet");
+        Assert.That(await PendingAsync(ann), Is.GreaterThan(0));
+        var bobsPending = await PendingAsync(bob);
+        Assert.That(bobsPending, Is.GreaterThan(0));
+
+        using var annApp = ClientFor(Gp, "patient", "patient/*.rs", patient: ann);
+        var asAnn = Events(await (await annApp.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?patient=Patient/{ann}&_count=100")).ReadAsync<Bundle>());
+        var read = asAnn.Where(e => e.Entity.SelectMany(x => x.Detail).Any(d => (d.Value as FhirString)?.Value == traceId)).ToList();
+        Assert.That(read, Has.Count.EqualTo(1), "Ann sees her view of the read at once");
+        Assert.That(IsPatientView(read[0]), Is.True);
+        Assert.That(await PendingAsync(ann), Is.Zero, "all of Ann's views are stored");
+        Assert.That(await PendingAsync(bob), Is.EqualTo(bobsPending), "Bob's wait for Bob");
+    }
+}
