@@ -21,10 +21,15 @@ public sealed class AuditCatchUpFilter : IEndpointFilter
                 or FhirInteraction.Patch or FhirInteraction.Delete)
             && http.RequestServices.GetRequiredService<AccessGuard>().Allows("AuditEvent", 'r'))
         {
-            // A patient is shown only their own views; others who read AuditEvents see everyone's.
+            // A patient is shown only their own views, which are all stored first. Others who read
+            // AuditEvents may see everyone's: a bounded number are stored first when the request names
+            // AuditEvent or spans all types (not, say, before every Bundle a system token imports).
             var who = http.RequestServices.GetRequiredService<RequestContext>();
             var patient = who.Role == Interop.Core.Access.KnownRoles.Patient ? who.PatientId ?? "" : null;
-            await http.RequestServices.GetRequiredService<AuditMaterializer>().CatchUpAsync(http.RequestAborted, patient, allViews: patient is null);
+            var namesAuditEvents = interaction is FhirInteraction.SearchSystem or FhirInteraction.HistorySystem
+                || (http.Request.Path.Value ?? "").Contains("AuditEvent", StringComparison.Ordinal)
+                || (http.Request.QueryString.Value ?? "").Contains("AuditEvent", StringComparison.Ordinal);
+            await http.RequestServices.GetRequiredService<AuditMaterializer>().CatchUpAsync(http.RequestAborted, patient, allViews: patient is null && namesAuditEvents);
         }
         return await next(invocation);
     }
