@@ -29,7 +29,7 @@ namespace Interop.Api.Audit;
 /// thread, so building the audit trail never takes more than one core from the requests.
 /// </remarks>
 public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndexer indexer, TimeProvider time,
-    IOptions<AuditOptions> options, ILogger<AuditMaterializer> logger) : BackgroundService
+    IOptions<AuditOptions> options, IOptions<Security.ConsentOptions> consent, ILogger<AuditMaterializer> logger) : BackgroundService
 {
     /// <summary>A released row: which patients' compartments hold it, and whether a patient may be shown it (not NOPAT).</summary>
     private sealed record Released(string Type, string Id, bool DisclosableToPatient)
@@ -50,6 +50,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appended;
+    private long _lastAppendedAt = Environment.TickCount64;
     private bool _moreWaiting;
     private long _materialized;
 
@@ -67,8 +68,17 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     internal void Appended(int count)
     {
         Interlocked.Add(ref _appended, count);
+        Volatile.Write(ref _lastAppendedAt, Environment.TickCount64);
         _wake.Writer.TryWrite(true);
     }
+
+    /// <summary>How long no request may have been journalled before waiting patients' views are stored.</summary>
+    public static readonly TimeSpan QuietAfter = TimeSpan.FromSeconds(2);
+
+    // Idle: nothing journalled here for QuietAfter. With Consent:Enforce off (benchmarks only) nothing
+    // is audited, and the views another run left are not stored either, so they do not load its numbers.
+    private bool Quiet => options.Value.StoreViewsWhenIdle && consent.Value.Enforce
+        && Environment.TickCount64 - Volatile.Read(ref _lastAppendedAt) > (long)QuietAfter.TotalMilliseconds;
 
     /// <summary>Completes when <see cref="Backlog"/> is at most <paramref name="limit"/>.</summary>
     public async Task WaitForBacklogBelowAsync(int limit, CancellationToken ct)
@@ -123,8 +133,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                 if (done > 0 && _moreWaiting) continue; // more is waiting: no pause
                 if (done == 0)
                 {
-                    // Nothing journalled: a quiet moment to store patients' views that wait.
-                    if (options.Value.StoreViewsWhenIdle && await StoreViewsAsync(null, options.Value.BatchSize, stoppingToken) > 0) continue;
+                    // Nothing journalled for a while: a quiet moment to store patients' views that wait.
+                    if (Quiet && await StoreViewsAsync(null, options.Value.BatchSize, stoppingToken) > 0) continue;
                     using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     sweep.CancelAfter(SweepInterval);
                     await ((Task)_wake.Reader.ReadAsync(sweep.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
