@@ -15,9 +15,23 @@ public sealed class ResourceChangeSignal
     /// <summary>How many committed transactions have written <paramref name="resourceType"/> in this process.</summary>
     public long Generation(string resourceType) => _generations.TryGetValue(resourceType, out var g) ? g : 0;
 
+    private long _lastWriteAt = Environment.TickCount64;
+
+    /// <summary>
+    /// <see cref="Environment.TickCount64"/> of the last commit here that wrote anything but AuditEvents:
+    /// how the audit materialiser tells a quiet moment (HL7 v2 over MLLP writes without an HTTP request).
+    /// </summary>
+    public long LastWriteAt => Volatile.Read(ref _lastWriteAt);
+
     /// <summary>Called after a commit with the types it wrote.</summary>
     public void Changed(IEnumerable<string> resourceTypes)
     {
-        foreach (var type in resourceTypes) _generations.AddOrUpdate(type, 1, (_, g) => g + 1);
+        var other = false;
+        foreach (var type in resourceTypes)
+        {
+            _generations.AddOrUpdate(type, 1, (_, g) => g + 1);
+            other |= type != "AuditEvent";
+        }
+        if (other) Volatile.Write(ref _lastWriteAt, Environment.TickCount64);
     }
 }

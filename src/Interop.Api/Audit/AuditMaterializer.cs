@@ -29,7 +29,7 @@ namespace Interop.Api.Audit;
 /// thread, so building the audit trail never takes more than one core from the requests.
 /// </remarks>
 public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndexer indexer, TimeProvider time,
-    IOptions<AuditOptions> options, IOptions<Security.ConsentOptions> consent, ILogger<AuditMaterializer> logger) : BackgroundService
+    IOptions<AuditOptions> options, IOptions<Security.ConsentOptions> consent, ResourceChangeSignal writes, ILogger<AuditMaterializer> logger) : BackgroundService
 {
     /// <summary>A released row: which patients' compartments hold it, and whether a patient may be shown it (not NOPAT).</summary>
     private sealed record Released(string Type, string Id, bool DisclosableToPatient)
@@ -72,13 +72,13 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         _wake.Writer.TryWrite(true);
     }
 
-    /// <summary>How long no request may have been journalled before waiting patients' views are stored.</summary>
+    /// <summary>How long no request may have been journalled (nor anything else written) before waiting patients' views are stored.</summary>
     public static readonly TimeSpan QuietAfter = TimeSpan.FromSeconds(2);
 
-    // Idle: nothing journalled here for QuietAfter. With Consent:Enforce off (benchmarks only) nothing
+    // Idle: nothing journalled and nothing but AuditEvents written here for QuietAfter. With Consent:Enforce off (benchmarks only) nothing
     // is audited, and the views another run left are not stored either, so they do not load its numbers.
     private bool Quiet => options.Value.StoreViewsWhenIdle && consent.Value.Enforce
-        && Environment.TickCount64 - Volatile.Read(ref _lastAppendedAt) > (long)QuietAfter.TotalMilliseconds;
+        && Environment.TickCount64 - Math.Max(Volatile.Read(ref _lastAppendedAt), writes.LastWriteAt) > (long)QuietAfter.TotalMilliseconds;
 
     /// <summary>Completes when <see cref="Backlog"/> is at most <paramref name="limit"/>.</summary>
     public async Task WaitForBacklogBelowAsync(int limit, CancellationToken ct)
