@@ -208,24 +208,13 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
             var built = Stopwatch.GetElapsedTime(started);
             var ids = rows.Select(r => r.Id).ToArray();
-            try
+            // A list, not a range: a lower id may still commit after this batch was read.
+            var claimed = await ClaimAndStoreAsync(store, () => db.AuditJournal.Where(j => ids.Contains(j.Id)).ExecuteDeleteAsync(ct), ids.Length, prepared, async () =>
             {
-                await store.InTransactionAsync(async () =>
-                {
-                    // Claim first: a row another instance already deleted (stored) is not stored twice.
-                    // A list, not a range: a lower id may still commit after this batch was read.
-                    var deleted = await db.AuditJournal.Where(j => ids.Contains(j.Id)).ExecuteDeleteAsync(ct);
-                    if (deleted != ids.Length) throw new TakenElsewhereException();
-                    await store.StagePreparedAsync(prepared, ct);
-                    db.AuditPendingViews.AddRange(views);
-                    await db.SaveChangesAsync(ct);
-                    return 0;
-                }, ct, exclusive: false);
-            }
-            catch (TakenElsewhereException)
-            {
-                return -1;
-            }
+                db.AuditPendingViews.AddRange(views);
+                await db.SaveChangesAsync(ct);
+            }, ct);
+            if (!claimed) return -1;
 
             Interlocked.Add(ref _materialized, rows.Count);
             if (!_moreWaiting && upTo is null) Drained(appendedBefore);
@@ -259,26 +248,40 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             if (rows.Count == 0) return 0;
             var prepared = rows.Select(r => ResourceStore.PrepareCreate(FhirSerialization.ParseStored(r.Json), WriteContext.System, indexer, time)).ToList();
             var ids = rows.Select(r => r.Id).ToArray();
-            try
-            {
-                await store.InTransactionAsync(async () =>
-                {
-                    var deleted = await db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct);
-                    if (deleted != ids.Length) throw new TakenElsewhereException();
-                    await store.StagePreparedAsync(prepared, ct);
-                    return 0;
-                }, ct, exclusive: false);
-            }
-            catch (TakenElsewhereException)
-            {
+            if (!await ClaimAndStoreAsync(store, () => db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct), ids.Length, prepared, null, ct))
                 return -1;
-            }
             logger.LogDebug("Audit views stored: {Views} patient view(s)", rows.Count);
             return rows.Count;
         }
         finally
         {
             _oneBatchAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// In one transaction: deletes the claimed rows (<paramref name="claim"/>, which must delete
+    /// <paramref name="expected"/>), stores <paramref name="prepared"/> and runs <paramref name="also"/>.
+    /// Claiming first means a row another instance already deleted (stored) is not stored twice:
+    /// false, with nothing changed, when any was gone.
+    /// </summary>
+    private static async Task<bool> ClaimAndStoreAsync(ResourceStore store, Func<Task<int>> claim, int expected,
+        IReadOnlyList<ResourceVersionRow> prepared, Func<Task>? also, CancellationToken ct)
+    {
+        try
+        {
+            await store.InTransactionAsync(async () =>
+            {
+                if (await claim() != expected) throw new TakenElsewhereException();
+                await store.StagePreparedAsync(prepared, ct);
+                if (also is not null) await also();
+                return 0;
+            }, ct, exclusive: false);
+            return true;
+        }
+        catch (TakenElsewhereException)
+        {
+            return false;
         }
     }
 
