@@ -313,22 +313,6 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         return (false, []);
     }
 
-    /// <summary>
-    /// The ledger entries behind the rules in force for these patients, by patient (for the audit
-    /// trail: the full event names them all, each patient's view only their own).
-    /// </summary>
-    public async Task<ILookup<string, long>> LedgerEntriesForAsync(IReadOnlyCollection<string> patientIds, CancellationToken ct)
-    {
-        if (patientIds.Count == 0) return Array.Empty<(string, long)>().ToLookup(e => e.Item1, e => e.Item2, StringComparer.Ordinal);
-        var ids = patientIds.ToArray();
-        var single = ids[0];
-        // Equality for one patient (most requests): EF Core caches that query's SQL, not a list's.
-        var rules = ids.Length == 1 ? db.ConsentRules.Where(r => r.PatientId == single) : db.ConsentRules.Where(r => ids.Contains(r.PatientId));
-        var entries = await rules.AsNoTracking()
-            .Select(r => new { r.PatientId, r.LedgerSequence }).Distinct().ToListAsync(ct);
-        return entries.ToLookup(e => e.PatientId, e => e.LedgerSequence, StringComparer.Ordinal);
-    }
-
     private Task<IDbContextTransaction> BeginAsync(CancellationToken ct) => db.Database.BeginTransactionAsync(ct);
 
     private static async Task SafeRollbackAsync(IDbContextTransaction tx)

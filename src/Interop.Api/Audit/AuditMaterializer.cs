@@ -51,7 +51,6 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appended;
     private long _lastAppendedAt = Environment.TickCount64;
-    private bool _moreWaiting;
     private long _materialized;
 
     /// <summary>Registers <see cref="Backlog"/> as the <c>interop.audit.backlog</c> gauge.</summary>
@@ -130,7 +129,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             {
                 var done = await MaterializeBatchAsync(null, stoppingToken);
                 if (done < 0) await Task.Delay(10, stoppingToken);
-                if (done > 0 && _moreWaiting) continue; // more is waiting: no pause
+                if (done == options.Value.BatchSize) continue; // more is waiting: no pause
                 if (done == 0)
                 {
                     // Nothing journalled for a while: a quiet moment to store patients' views that wait.
@@ -174,8 +173,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     }
 
     /// <summary>
-    /// Materialises the oldest journal rows (up to <see cref="AuditOptions.BatchSize"/> AuditEvents, with
-    /// ids up to <paramref name="upTo"/> when given). Returns how many, 0 when there were none, or -1 when
+    /// Materialises the oldest journal rows (at most <see cref="AuditOptions.BatchSize"/>, with ids up to
+    /// <paramref name="upTo"/> when given). Returns how many, 0 when there were none, or -1 when
     /// another instance took some of them first.
     /// </summary>
     private async Task<int> MaterializeBatchAsync(long? upTo, CancellationToken ct)
@@ -192,19 +191,16 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
 
             var query = db.AuditJournal.AsNoTracking();
             if (upTo is { } last) query = query.Where(j => j.Id <= last);
-            // Each row becomes at least one event, so BatchSize rows always fill a transaction.
-            var fetched = await query.OrderBy(j => j.Id).Take(batchSize).ToListAsync(ct);
-            if (fetched.Count == 0)
+            // Each row becomes one indexed AuditEvent (its patients' views wait as plain rows), so a
+            // batch of BatchSize rows is a bounded transaction: on SQLite's single writer the
+            // requests' own journal commits never wait long behind it.
+            var rows = await query.OrderBy(j => j.Id).Take(batchSize).ToListAsync(ct);
+            if (rows.Count == 0)
             {
-                _moreWaiting = false;
                 if (upTo is null) Drained(appendedBefore);
                 return 0;
             }
-            // The oldest rows up to BatchSize AuditEvents (at least one row): a bounded transaction, so
-            // that on SQLite's single writer the requests' own journal commits never wait long.
-            var (events, views, taken) = await BuildEventsAsync(db, fetched.Select(Parse).ToList(), batchSize, ct);
-            var rows = fetched.Take(taken).ToList();
-            _moreWaiting = taken < fetched.Count || fetched.Count == batchSize;
+            var (events, views) = await BuildEventsAsync(db, rows.Select(Parse).ToList(), ct);
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
             var built = Stopwatch.GetElapsedTime(started);
             var ids = rows.Select(r => r.Id).ToArray();
@@ -217,7 +213,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             if (!claimed) return -1;
 
             Interlocked.Add(ref _materialized, rows.Count);
-            if (!_moreWaiting && upTo is null) Drained(appendedBefore);
+            if (rows.Count < batchSize && upTo is null) Drained(appendedBefore);
             Progressed();
             logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) and {Views} pending view(s) in {Milliseconds:F1} ms ({Built:F1} ms to build); backlog {Backlog}",
                 rows.Count, prepared.Count, views.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, built.TotalMilliseconds, Backlog);
@@ -314,11 +310,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         }
     }
 
-    /// <summary>
-    /// Builds the AuditEvents of <paramref name="rows"/> in order until there are at least
-    /// <paramref name="maxEvents"/>; returns them and how many rows they cover (at least one).
-    /// </summary>
-    private async Task<(List<AuditEvent> Events, List<AuditPendingViewRow> Views, int Rows)> BuildEventsAsync(InteropDbContext db, List<ParsedRow> rows, int maxEvents, CancellationToken ct)
+    /// <summary>The full AuditEvent of each row, and each patient's view of it as a pending row.</summary>
+    private async Task<(List<AuditEvent> Events, List<AuditPendingViewRow> Views)> BuildEventsAsync(InteropDbContext db, List<ParsedRow> rows, CancellationToken ct)
     {
         var entries = rows.Select(r => r.Entry).OfType<AuditEntry>().ToList();
         var released = await ReleasedAsync(db, entries.SelectMany(e => e.ReleasedRows).Distinct().ToArray(), ct);
@@ -332,14 +325,12 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         }).ToList();
         var ledger = await LedgerAsync(db, patientsOf.SelectMany(p => p).Distinct(StringComparer.Ordinal).ToArray(), ct);
 
-        var events = new List<AuditEvent>(Math.Min(maxEvents, rows.Count * 2));
+        var events = new List<AuditEvent>(rows.Count);
         var views = new List<AuditPendingViewRow>();
-        var taken = 0;
-        // A pending view costs a small fraction of a stored event (no index rows): count ten as one.
-        while (taken < rows.Count && (taken == 0 || events.Count + views.Count / 10 < maxEvents))
+        for (var i = 0; i < rows.Count; i++)
         {
-            var patients = patientsOf[taken];
-            var (row, entry) = rows[taken++];
+            var patients = patientsOf[i];
+            var (row, entry) = rows[i];
             if (entry is null)
             {
                 // Kept, not dropped: the privacy officer sees the raw record in an event of its own.
@@ -360,7 +351,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
                 views.Add(new AuditPendingViewRow { PatientId = patient, RecordedAt = recordedAt, Json = FhirSerialization.ToJson(view) });
             }
         }
-        return (events, views, taken);
+        return (events, views);
     }
 
     private static async Task<Dictionary<long, Released>> ReleasedAsync(InteropDbContext db, long[] rows, CancellationToken ct)

@@ -17,9 +17,9 @@ public sealed class AuditOptions
     public int MaxBacklog { get; set; } = 250;
 
     /// <summary>
-    /// AuditEvents stored per materialiser transaction (a transaction stops at the first journal row
-    /// that reaches it; at least one row). Larger batches cost less per event; smaller ones keep SQLite's single writer free
-    /// for the requests' own commits.
+    /// Journal rows stored per materialiser transaction, each as one indexed AuditEvent (its patients'
+    /// views wait as plain rows). Larger batches cost less per event; smaller ones keep SQLite's single
+    /// writer free for the requests' own commits.
     /// </summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 150;
