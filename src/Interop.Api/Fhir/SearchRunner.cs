@@ -32,7 +32,7 @@ public sealed class SearchRunner(SearchQueryParser parser, SearchEngine engine, 
 
         var access = guard.ReadAccessFor(type ?? "*", 's');
         var canonical = Canonical(parameters);
-        var binding = string.Join('\n', context.Organization, context.UserId, context.Role, context.PatientId ?? "", context.PurposeOfUse, type ?? "", canonical);
+        var binding = PageCursors.Binding(context, type ?? "", canonical);
         var constraints = ScopeConstraints(query.ResourceTypes.Count > 0 ? query.ResourceTypes : type is null ? [] : [type], out var nothingGranted);
 
         var path = type is null ? "" : "/" + type;

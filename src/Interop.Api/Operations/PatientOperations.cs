@@ -8,6 +8,7 @@ using Interop.Core.Known;
 using Interop.Core.Summary;
 using Interop.Storage;
 using Interop.Storage.Consent;
+using Interop.Storage.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -139,24 +140,27 @@ public static class PatientOperations
         return all.Where(a => a.Count > visibleCounts.GetValueOrDefault(a.Type)).Select(a => a.Type).ToHashSet();
     }
 
-    public static async Task<IResult> EverythingById(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, IOptions<FhirOptions> options, CancellationToken ct)
+    public static async Task<IResult> EverythingById(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, RequestContext who,
+        PageTokenCodec pages, IOptions<FhirOptions> options, CancellationToken ct)
     {
         FhirRoutes.RequireValidId(id);
-        return await EverythingAsync(id, http, store, guard, audit, options.Value, ct);
+        return await EverythingAsync(id, http, store, guard, audit, who, pages, options.Value, ct);
     }
 
     /// <summary>Type-level <c>Patient/$everything</c>: the caller's own record (patient token) or <c>?patient=id</c>.</summary>
-    public static async Task<IResult> EverythingForType(HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, RequestContext who, IOptions<FhirOptions> options, CancellationToken ct)
+    public static async Task<IResult> EverythingForType(HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, RequestContext who,
+        PageTokenCodec pages, IOptions<FhirOptions> options, CancellationToken ct)
     {
         var id = http.Request.Query["patient"].ToString();
         if (string.IsNullOrEmpty(id)) id = who.PatientId ?? "";
         if (string.IsNullOrEmpty(id))
             throw FhirException.BadRequest("Patient/$everything at type level needs ?patient=id (or a patient token).", FhirErrorCode.InvalidParameter, "patient");
         FhirRoutes.RequireValidId(id);
-        return await EverythingAsync(id, http, store, guard, audit, options.Value, ct);
+        return await EverythingAsync(id, http, store, guard, audit, who, pages, options.Value, ct);
     }
 
-    private static async Task<IResult> EverythingAsync(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, FhirOptions options, CancellationToken ct)
+    private static async Task<IResult> EverythingAsync(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, RequestContext who,
+        PageTokenCodec pages, FhirOptions options, CancellationToken ct)
     {
         var (_, access) = await OpenRecordAsync(id, store, guard, audit, ct);
         var request = http.Request;
@@ -175,14 +179,16 @@ public static class PatientOperations
                 throw FhirException.BadRequest($"_since '{sinceRaw}' is not an instant.", expression: "_since");
             since = Instants.ToStored(s);
         }
-        // The cursor is "{last row id}.{first page's instant}". Every page is itself audited into this
-        // compartment (the patient's view of the access), so AuditEvents recorded after the first page
-        // are left out of the rest of the pass; otherwise paging would chase its own audit trail.
+        // The cursor holds the last row id and the first page's instant, bound to the caller and the
+        // query (PageCursors). Every page is itself audited into this compartment (the patient's view of
+        // the access), so AuditEvents recorded after the first page are left out of the rest of the
+        // pass; otherwise paging would chase its own audit trail.
+        var query = $"_count={count}" + (typeFilter.Length > 0 ? $"&_type={string.Join(',', typeFilter)}" : "") + (sinceRaw.Length > 0 ? $"&_since={Uri.EscapeDataString(sinceRaw)}" : "");
+        var binding = PageCursors.Binding(who, $"Patient/{id}/$everything", query);
         long after = 0;
         var audited = Instants.ToStored(DateTimeOffset.UtcNow);
         var page = request.Query["_page"].ToString();
-        if (page.Length > 0 && !TryParseCursor(page, out after, out audited))
-            throw FhirException.BadRequest($"_page '{page}' is not a cursor this server issued.", expression: "_page");
+        if (page.Length > 0) (after, audited) = PageCursors.Read(pages, page, binding);
 
         IQueryable<Storage.Entities.ResourceVersionRow> Compartment(IQueryable<Storage.Entities.ResourceVersionRow> q)
         {
@@ -195,12 +201,11 @@ public static class PatientOperations
             .Take(count + 1).Select(r => new { r.Id, r.ResourceType, r.ResourceId, r.Json }).ToListAsync(ct);
         var baseUrl = FhirRoutes.BaseUrl(http);
         var bundle = new BundleDocument { Type = Bundle.BundleType.Searchset };
-        var query = $"_count={count}" + (typeFilter.Length > 0 ? $"&_type={string.Join(',', typeFilter)}" : "") + (sinceRaw.Length > 0 ? $"&_since={Uri.EscapeDataString(sinceRaw)}" : "");
-        bundle.Links.Add(("self", $"{baseUrl}/Patient/{id}/$everything?{query}" + (page.Length > 0 ? $"&_page={page}" : "")));
+        bundle.Links.Add(("self", $"{baseUrl}/Patient/{id}/$everything?{query}" + (page.Length > 0 ? $"&_page={Uri.EscapeDataString(page)}" : "")));
         foreach (var r in rows.Take(count))
             bundle.Entries.Add(new BundleEntry { FullUrl = $"{baseUrl}/{r.ResourceType}/{r.ResourceId}", Json = r.Json, RowId = r.Id, SearchMode = Bundle.SearchEntryMode.Match });
         if (rows.Count > count)
-            bundle.Links.Add(("next", $"{baseUrl}/Patient/{id}/$everything?{query}&_page={rows[count - 1].Id}.{audited}"));
+            bundle.Links.Add(("next", $"{baseUrl}/Patient/{id}/$everything?{query}&_page={Uri.EscapeDataString(PageCursors.Issue(pages, rows[count - 1].Id, audited, binding))}"));
         if (access.Consent is not null && await Compartment(store.Db.Resources.AsNoTracking()).Except(Compartment(store.Visible(access))).AnyAsync(ct))
         {
             bundle.Entries.Add(new BundleEntry
@@ -212,13 +217,6 @@ public static class PatientOperations
             });
         }
         return FhirResponse.Of(bundle);
-    }
-
-    private static bool TryParseCursor(string page, out long after, out long audited)
-    {
-        audited = 0;
-        var dot = page.IndexOf('.');
-        return long.TryParse(dot < 0 ? page : page[..dot], out after) && dot > 0 && long.TryParse(page[(dot + 1)..], out audited);
     }
 }
 

@@ -188,6 +188,27 @@ public sealed class RestInteractionTests(StorageProvider provider) : ApiFixture(
     }
 
     [Test]
+    public async Task History_page_links_are_bound_to_the_caller_and_the_query()
+    {
+        for (var i = 0; i < 3; i++)
+            await Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation("p1", value: i)));
+        var first = await (await Client.SendAsync(HttpMethod.Get, "/fhir/Observation/_history?_count=1")).ReadAsync<Bundle>();
+        var next = new Uri(first.Link.Single(l => l.Relation == "next").Url).PathAndQuery;
+        Assert.That((await Client.SendAsync(HttpMethod.Get, next)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the caller it was issued to follows it");
+
+        await RegisterOrganizationAsync("HPL01");
+        using var other = ClientFor("HPL01", "clinician", "user/*.rs");
+        var replayed = await other.SendAsync(HttpMethod.Get, next);
+        Assert.That(replayed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "another caller cannot follow it");
+        Assert.That(await replayed.Content.ReadAsStringAsync(), Does.Contain("_page"));
+
+        var otherQuery = next.Replace("_count=1", "_count=50", StringComparison.Ordinal);
+        Assert.That((await Client.SendAsync(HttpMethod.Get, otherQuery)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "nor with another query");
+        Assert.That((await Client.SendAsync(HttpMethod.Get, "/fhir/Observation/_history?_count=1&_page=12345")).StatusCode,
+            Is.EqualTo(HttpStatusCode.BadRequest), "a made-up row position is refused");
+    }
+
+    [Test]
     public async Task History_since_filters_older_versions()
     {
         var created = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient()))).ReadAsync<Patient>();

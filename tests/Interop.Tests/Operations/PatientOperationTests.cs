@@ -211,6 +211,20 @@ public sealed class PatientOperationTests(StorageProvider provider) : ApiFixture
     }
 
     [Test]
+    public async Task Everything_page_links_work_only_for_the_caller_they_were_issued_to()
+    {
+        var (patient, _, _) = await RecordAsync();
+        var first = await (await _hospital.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$everything?_count=1")).ReadAsync<Bundle>();
+        var next = new Uri(first.Link.Single(l => l.Relation == "next").Url).PathAndQuery;
+        Assert.That((await _hospital.SendAsync(HttpMethod.Get, next)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var replayed = await _gp.SendAsync(HttpMethod.Get, next);
+        Assert.That(replayed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "another organisation's caller cannot follow it");
+        var tampered = next.Replace("_count=1", "_count=2", StringComparison.Ordinal);
+        Assert.That((await _hospital.SendAsync(HttpMethod.Get, tampered)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "nor with another query");
+    }
+
+    [Test]
     public async Task Everything_leaves_out_withheld_items_and_flags_it()
     {
         var (patient, _, ids) = await RecordAsync(sensitiveProblem: true);
