@@ -52,16 +52,26 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     private long _appended;
     private long _lastAppendedAt = Environment.TickCount64;
     private long _materialized;
+    private long _viewsWaiting;
 
-    /// <summary>Registers <see cref="Backlog"/> as the <c>interop.audit.backlog</c> gauge.</summary>
+    /// <summary>Registers <see cref="Backlog"/> and <see cref="PendingViews"/> as the <c>interop.audit.backlog</c> and <c>interop.audit.pending_views</c> gauges.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         Interop.Core.Telemetry.InteropMetrics.ObserveAuditBacklog(() => Backlog);
+        Interop.Core.Telemetry.InteropMetrics.ObserveAuditPendingViews(() => PendingViews);
         return base.StartAsync(cancellationToken);
     }
 
     /// <summary>Journal rows appended by this process and not yet materialised (exact on a single instance; reset whenever the journal is found empty).</summary>
     public long Backlog => Math.Max(0, Volatile.Read(ref _appended) - Volatile.Read(ref _materialized));
+
+    /// <summary>
+    /// Patients' views this process has put in <c>audit_pending_views</c> and not yet stored as AuditEvents
+    /// (decision 0008). Exact on a single instance; reset whenever none are found waiting. A number that
+    /// only grows means the gateway is never quiet for <see cref="QuietAfter"/> and no patient or privacy
+    /// officer reads the log: the views are safe (durable rows), but an operator should know.
+    /// </summary>
+    public long PendingViews => Math.Max(0, Volatile.Read(ref _viewsWaiting));
 
     /// <summary>Called by the writer after each commit of <paramref name="count"/> journal rows.</summary>
     internal void Appended(int count)
@@ -213,6 +223,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             if (!claimed) return -1;
 
             Interlocked.Add(ref _materialized, rows.Count);
+            Interlocked.Add(ref _viewsWaiting, views.Count);
             if (rows.Count < batchSize && upTo is null) Drained(appendedBefore);
             Progressed();
             logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) and {Views} pending view(s) in {Milliseconds:F1} ms ({Built:F1} ms to build); backlog {Backlog}",
@@ -241,11 +252,16 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             var query = db.AuditPendingViews.AsNoTracking();
             if (patientId is not null) query = query.Where(v => v.PatientId == patientId);
             var rows = await query.OrderBy(v => v.Id).Take(max).ToListAsync(ct);
-            if (rows.Count == 0) return 0;
+            if (rows.Count == 0)
+            {
+                if (patientId is null) Volatile.Write(ref _viewsWaiting, 0);
+                return 0;
+            }
             var prepared = rows.Select(r => ResourceStore.PrepareCreate(FhirSerialization.ParseStored(r.Json), WriteContext.System, indexer, time)).ToList();
             var ids = rows.Select(r => r.Id).ToArray();
             if (!await ClaimAndStoreAsync(store, () => db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct), ids.Length, prepared, null, ct))
                 return -1;
+            Interlocked.Add(ref _viewsWaiting, -rows.Count);
             logger.LogDebug("Audit views stored: {Views} patient view(s)", rows.Count);
             return rows.Count;
         }

@@ -40,6 +40,12 @@ public static class InteropMetrics
         "interop.audit.backlog", () => _auditBacklog(), unit: "{entry}",
         description: "Audit journal rows committed by this process and not yet stored as AuditEvents.");
 
+    private static Func<long> _auditPendingViews = () => 0;
+
+    private static readonly ObservableGauge<long> AuditPendingViews = Meter.CreateObservableGauge(
+        "interop.audit.pending_views", () => _auditPendingViews(), unit: "{view}",
+        description: "Patients' views of accesses made by this process waiting to be stored as AuditEvents.");
+
     private static readonly Counter<long> AdapterMessages = Meter.CreateCounter<long>(
         "interop.adapter.messages", unit: "{message}",
         description: "Messages handled by an adapter, tagged by adapter (gp, hospital, council) and outcome (AA, AE, AR, stored, rejected ...).");
@@ -61,6 +67,9 @@ public static class InteropMetrics
 
     /// <summary>Names where <c>interop.audit.backlog</c> is read from (the audit materialiser of this process).</summary>
     public static void ObserveAuditBacklog(Func<long> backlog) => _auditBacklog = backlog;
+
+    /// <summary>Names where <c>interop.audit.pending_views</c> is read from (the audit materialiser of this process).</summary>
+    public static void ObserveAuditPendingViews(Func<long> waiting) => _auditPendingViews = waiting;
 
     /// <summary>
     /// Counts one message handled by an adapter: <paramref name="adapter"/> is <c>gp</c>, <c>hospital</c>
