@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Interop.Storage;
 
 /// <summary>
-/// Inserts the rows derived from saved versions: on PostgreSQL and SQL Server with multi-row
+/// Inserts the rows derived from saved versions: on PostgreSQL with one <c>INSERT ... SELECT * FROM
+/// unnest(...)</c> per table, each column one array parameter; on SQL Server with multi-row
 /// <c>INSERT ... VALUES (...), (...)</c> statements, one per table and chunk (one round trip each);
 /// on SQLite, in process, with one prepared single-row statement per table, bound and stepped per
 /// row (parsing a statement with a thousand parameters cost more than the inserts). A lab Observation carries dozens of index rows and every
@@ -114,6 +115,19 @@ internal static class DerivedRowWriter
             }
             return;
         }
+        if (db.Provider == StorageProvider.PostgreSql)
+        {
+            // One statement per table however many rows: each column is one array parameter that
+            // unnest turns back into rows. Its text is the same for every write, so Npgsql prepares
+            // it once (Max Auto Prepare) instead of PostgreSQL parsing and planning a new statement
+            // of up to 2,000 parameters, and the gateway binding one parameter per value, each time.
+            if (batch.Parameters + table.Columns.Length > MaxParameters) await batch.FlushAsync(ct);
+            var offset = batch.Parameters;
+            table.AddColumnArrays(batch.Command(), offset, rows);
+            batch.Parameters += table.Columns.Length;
+            batch.Append(table.UnnestInsert(offset));
+            return;
+        }
         // Elsewhere every table's rows go into as few commands as the parameter limit allows: one
         // round trip for a whole write in the usual case.
         var perStatement = Math.Max(1, MaxParameters / table.Columns.Length);
@@ -192,9 +206,12 @@ internal static class DerivedRowWriter
             GeneratedKey = entity.FindPrimaryKey() is { Properties: [{ ValueGenerated: not ValueGenerated.Never } key] }
                 ? _sql.DelimitIdentifier(key.GetColumnName(table)!)
                 : null;
-            Head = new StringBuilder("INSERT INTO ").Append(_sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
-                .AppendJoin(", ", Columns.Select(c => _sql.DelimitIdentifier(c.Property.GetColumnName(table)!))).Append(") VALUES ").ToString();
+            _insert = new StringBuilder("INSERT INTO ").Append(_sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+                .AppendJoin(", ", Columns.Select(c => _sql.DelimitIdentifier(c.Property.GetColumnName(table)!))).Append(") ").ToString();
+            Head = _insert + "VALUES ";
         }
+
+        private readonly string _insert;
 
         public sealed record Column(IProperty Property, RelationalTypeMapping Mapping, IClrPropertyGetter Getter);
 
@@ -229,6 +246,39 @@ internal static class DerivedRowWriter
                 var value = column.Getter.GetClrValue(row);
                 if (column.Mapping.Converter is { } converter && value is not null) value = converter.ConvertToProvider(value);
                 parameters[c].Value = value ?? DBNull.Value;
+            }
+        }
+
+        /// <summary>
+        /// PostgreSQL: <c>INSERT INTO t (a, b) SELECT * FROM unnest(@p0::type[], @p1::type[])</c>, the
+        /// columns' arrays numbered from <paramref name="offset"/> (see <see cref="AddColumnArrays"/>).
+        /// </summary>
+        public string UnnestInsert(int offset) =>
+            _insert + "SELECT * FROM unnest(" + string.Join(", ", Columns.Select((column, c) =>
+                _sql.GenerateParameterNamePlaceholder(Name(offset, c)) + "::" + column.Mapping.StoreType + "[]")) + ")";
+
+        /// <summary>
+        /// Adds one array parameter per column holding that column's value for every row, in row order,
+        /// after the column's value converter, typed by the provider's CLR type so Npgsql sends a typed array.
+        /// </summary>
+        public void AddColumnArrays(DbCommand command, int offset, IReadOnlyList<T> rows)
+        {
+            for (var c = 0; c < Columns.Length; c++)
+            {
+                var column = Columns[c];
+                var clr = column.Mapping.Converter?.ProviderClrType ?? column.Mapping.ClrType;
+                if (clr.IsValueType && Nullable.GetUnderlyingType(clr) is null && column.Property.IsNullable) clr = typeof(Nullable<>).MakeGenericType(clr);
+                var values = Array.CreateInstance(clr, rows.Count);
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    var value = column.Getter.GetClrValue(rows[r]);
+                    if (column.Mapping.Converter is { } converter && value is not null) value = converter.ConvertToProvider(value);
+                    values.SetValue(value, r);
+                }
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = _sql.GenerateParameterName(Name(offset, c));
+                parameter.Value = values;
+                command.Parameters.Add(parameter);
             }
         }
 

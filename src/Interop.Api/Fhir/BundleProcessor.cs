@@ -34,9 +34,23 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
         public bool ReferencesHidden { get; set; }
     }
 
-    /// <summary>Processes the body of a <c>POST /fhir</c> request.</summary>
-    public Task<BundleDocument> ProcessAsync(Bundle bundle, HttpContext http, CancellationToken ct) =>
-        ProcessAsync(bundle, TransactionContext.For(http), ct);
+    /// <summary>
+    /// Processes the body of a <c>POST /fhir</c> request. Only GET (and HEAD) entries answer with
+    /// resources, so only a Bundle that has one first brings the caller's AuditEvents up to date
+    /// (<see cref="Audit.AuditCatchUpFilter"/>, which leaves Bundles to this): a Bundle of writes,
+    /// such as an import, does not wait for the AuditEvents of the requests before it.
+    /// </summary>
+    public async Task<BundleDocument> ProcessAsync(Bundle bundle, HttpContext http, CancellationToken ct)
+    {
+        var queries = bundle.Entry.Where(e => e.Request?.Method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD).ToList();
+        if (queries.Count > 0)
+        {
+            // An entry's url is Type?criteria or Type/id (Validate): it names AuditEvent in its path or criteria.
+            var namesAuditEvents = queries.Any(e => e.Request!.Url?.Contains("AuditEvent", StringComparison.Ordinal) == true);
+            await Audit.AuditCatchUpFilter.CatchUpBeforeQueryAsync(http, namesAuditEvents);
+        }
+        return await ProcessAsync(bundle, TransactionContext.For(http), ct);
+    }
 
     /// <summary>
     /// Processes a transaction or batch for the caller described by <paramref name="caller"/> and the

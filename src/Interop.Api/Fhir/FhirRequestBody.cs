@@ -25,10 +25,10 @@ public sealed class FhirRequestBody(IOptions<FhirOptions> options)
         return buffer.ToArray();
     }
 
-    public async Task<Resource> ReadResourceAsync(HttpRequest request, CancellationToken ct)
-    {
-        var bytes = await ReadBytesAsync(request, ct);
-        var format = FhirMediaTypes.RequestFormat(request, bytes);
-        return FhirSerialization.Parse(bytes, format);
-    }
+    public async Task<Resource> ReadResourceAsync(HttpRequest request, CancellationToken ct) =>
+        Parse(request, await ReadBytesAsync(request, ct));
+
+    /// <summary>Parses a body already read with <see cref="ReadBytesAsync"/>, in the request's format.</summary>
+    public static Resource Parse(HttpRequest request, byte[] bytes) =>
+        FhirSerialization.Parse(bytes, FhirMediaTypes.RequestFormat(request, bytes));
 }

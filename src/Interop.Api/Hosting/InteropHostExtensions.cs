@@ -34,6 +34,7 @@ public static class InteropHostExtensions
         if (configuration["Fhir:PageTokenKey"] is { Length: >= 32 } pageKey)
             services.AddSingleton(new Interop.Storage.Search.PageTokenCodec(System.Text.Encoding.UTF8.GetBytes(pageKey)));
         services.AddScoped<BundleProcessor>();
+        services.AddSingleton<TransactionAdmission>();
         services.AddSingleton<Interop.Core.Validation.ProfileValidator>();
         services.AddSingleton<WriteValidation>();
         services.AddOptions<Interop.Core.Validation.ValidationOptions>().Bind(configuration.GetSection(Interop.Core.Validation.ValidationOptions.SectionName))
