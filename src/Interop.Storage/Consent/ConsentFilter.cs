@@ -164,8 +164,8 @@ public static class ConsentFilter
         var rows = await InCompartment(Apply(db.Resources.AsNoTracking(), db, access, v, currentOnly: true))
             .OrderBy(r => r.Id).Select(r => new CompartmentItem(r.Id, r.ResourceType, r.ResourceId, r.Json!)).ToListAsync(ct);
         if (access.Consent is null) return new CompartmentRead(rows, new HashSet<string>());
-        // Per type, every current item against those the caller may see: only consent differs.
-        var all = await InCompartment(db.Resources.AsNoTracking())
+        // Per type, every current item the caller reaches (types, confinement) against those it may see: only consent differs.
+        var all = await InCompartment(Scope(db.Resources.AsNoTracking(), db, access, v, currentOnly: true))
             .GroupBy(r => r.ResourceType).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
         var seen = rows.CountBy(r => r.ResourceType).ToDictionary();
         return new CompartmentRead(rows, all.Where(a => a.Count > seen.GetValueOrDefault(a.Type)).Select(a => a.Type).ToHashSet(StringComparer.Ordinal));
