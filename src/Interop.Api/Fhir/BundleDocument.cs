@@ -79,8 +79,17 @@ public sealed class BundleDocument
     /// </summary>
     public ReadOnlyMemory<byte> RenderJsonUtf8(bool pretty)
     {
-        // Sized for the stored entries (mostly ASCII, so characters ~ bytes) so the buffer rarely grows.
-        var buffer = new ArrayBufferWriter<byte>(4096 + Entries.Sum(e => e.Json?.Length ?? 0));
+        var buffer = new ArrayBufferWriter<byte>(EstimatedJsonSize);
+        RenderJsonUtf8(pretty, buffer);
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>Sized for the stored entries (mostly ASCII, so characters ~ bytes) so a buffer rarely grows.</summary>
+    public int EstimatedJsonSize => 4096 + Entries.Sum(e => e.Json?.Length ?? 0);
+
+    /// <summary><see cref="RenderJsonUtf8(bool)"/> into <paramref name="buffer"/> (a pooled one for responses: <see cref="PooledBufferWriter"/>).</summary>
+    public void RenderJsonUtf8(bool pretty, IBufferWriter<byte> buffer)
+    {
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
@@ -120,7 +129,6 @@ public sealed class BundleDocument
             }
             w.WriteEndObject();
         }
-        return buffer.WrittenMemory;
     }
 
     private static void WriteEntry(Utf8JsonWriter w, BundleEntry e, bool pretty)

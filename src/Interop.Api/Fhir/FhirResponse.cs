@@ -86,10 +86,11 @@ public sealed class FhirResponse : IResult
         string text;
         if (_bundle is not null && format == FhirFormat.Json && filter is null)
         {
-            var utf8 = _bundle.RenderJsonUtf8(pretty);
+            using var utf8 = new PooledBufferWriter(_bundle.EstimatedJsonSize);
+            _bundle.RenderJsonUtf8(pretty, utf8);
             response.ContentType = FhirMediaTypes.ContentType(format);
-            response.ContentLength = utf8.Length;
-            await response.Body.WriteAsync(utf8, httpContext.RequestAborted);
+            response.ContentLength = utf8.WrittenMemory.Length;
+            await response.Body.WriteAsync(utf8.WrittenMemory, httpContext.RequestAborted);
             return;
         }
         if (_bundle is not null)

@@ -95,18 +95,17 @@ public static class PatientOperations
         var (patientRow, access) = await OpenRecordAsync(id, store, guard, audit, ct);
         var types = SummarySection.AllTypes.Where(t => guard.Allows(t, 'r')).ToArray();
 
-        var visible = await store.Visible(access).InPatientCompartment(store.Db, id)
-            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType))
-            .OrderBy(r => r.Id).Select(r => new { r.Id, r.ResourceType, r.ResourceId, r.Json }).ToListAsync(ct);
-        var withheldTypes = await WithheldTypesAsync(store, access, id, types, visible.CountBy(r => r.ResourceType).ToDictionary(), ct);
-        var withheldSections = SummarySection.All.Where(s => s.ResourceTypes.Any(withheldTypes.Contains)).Select(s => s.Title).ToHashSet();
+        // One query for the compartment's rows with whether consent could withhold each; the predicate
+        // runs only on those that could, and says which sections lost items (ConsentFilter.ReadCompartmentAsync).
+        var read = await ConsentFilter.ReadCompartmentAsync(store.Db, access, id, types, ct);
+        var withheldSections = SummarySection.All.Where(s => s.ResourceTypes.Any(read.WithheldTypes.Contains)).Select(s => s.Title).ToHashSet();
 
         var baseUrl = FhirRoutes.BaseUrl(http);
-        var patient = (Patient)FhirSerialization.ParseStored(patientRow.Json!);
-        var rows = visible.ToDictionary(r => $"{baseUrl}/{r.ResourceType}/{r.ResourceId}");
+        var rows = read.Visible.ToDictionary(r => $"{baseUrl}/{r.ResourceType}/{r.ResourceId}");
         // The narrative needs a few elements of each item, read from the stored JSON; the entries are that JSON as stored.
-        var items = rows.Select(r => SummaryItemReader.FromJson(r.Value.ResourceType, r.Key, r.Value.Json!)).ToList();
-        var composition = SummaryComposer.Compose(new SummaryComposer.Input(patient, $"{baseUrl}/Patient/{id}", items, withheldSections, DateTimeOffset.UtcNow, staleness), out var ordered);
+        var items = rows.Select(r => SummaryItemReader.FromJson(r.Value.ResourceType, r.Key, r.Value.Json)).ToList();
+        var composition = SummaryComposer.Compose(new SummaryComposer.Input(SummaryItemReader.PatientNameFromJson(patientRow.Json!), $"{baseUrl}/Patient/{id}",
+            items, withheldSections, DateTimeOffset.UtcNow, staleness), out var ordered);
 
         var document = new BundleDocument { Type = Bundle.BundleType.Document, Identifier = new Identifier("urn:ietf:rfc:3986", $"urn:uuid:{Guid.NewGuid()}") };
         document.Entries.Add(new BundleEntry { FullUrl = $"urn:uuid:{composition.Id}", Resource = composition });
@@ -123,21 +122,6 @@ public static class PatientOperations
         if (warnings.Issue.Count > 0)
             document.Entries.Add(new BundleEntry { FullUrl = $"urn:uuid:{Guid.NewGuid()}", Resource = warnings });
         return FhirResponse.Of(document);
-    }
-
-    /// <summary>
-    /// The types of which the compartment holds items the caller may not see (never how many or which):
-    /// per type, all current items against <paramref name="visibleCounts"/>, the counts of the rows the
-    /// consented query returned (the same compartment, types and currency, so only consent differs).
-    /// </summary>
-    private static async Task<HashSet<string>> WithheldTypesAsync(ResourceStore store, ReadAccess access, string patientId, string[] types,
-        IReadOnlyDictionary<string, int> visibleCounts, CancellationToken ct)
-    {
-        if (access.Consent is null) return [];
-        var all = await store.Db.Resources.AsNoTracking().InPatientCompartment(store.Db, patientId)
-            .Where(r => r.IsCurrent && !r.IsDeleted && types.Contains(r.ResourceType))
-            .GroupBy(r => r.ResourceType).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
-        return all.Where(a => a.Count > visibleCounts.GetValueOrDefault(a.Type)).Select(a => a.Type).ToHashSet();
     }
 
     public static async Task<IResult> EverythingById(string id, HttpContext http, ResourceStore store, AccessGuard guard, AuditScope audit, RequestContext who,

@@ -15,8 +15,9 @@ public static class SummaryComposer
 {
     private const string EmptyReasonSystem = "http://terminology.hl7.org/CodeSystem/list-empty-reason";
 
-    /// <summary>What the composer needs: the patient, the visible items, and which sections lost items to consent.</summary>
-    public sealed record Input(Patient Patient, string PatientFullUrl, IReadOnlyList<SummaryItem> Items,
+    /// <summary>What the composer needs: the patient's name (<see cref="NameOf"/>, or <see cref="SummaryItemReader.PatientNameFromJson"/>
+    /// on the stored JSON), the visible items, and which sections lost items to consent.</summary>
+    public sealed record Input(string PatientName, string PatientFullUrl, IReadOnlyList<SummaryItem> Items,
         IReadOnlySet<string> WithheldSections, DateTimeOffset Now, string? StalenessNote = null);
 
     /// <summary>The Composition and the per-section items, in document order (the order of the Bundle's entries).</summary>
@@ -30,7 +31,7 @@ public static class SummaryComposer
             Subject = new ResourceReference(input.PatientFullUrl),
             Date = input.Now.ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
             Author = [new ResourceReference { Display = "Interop gateway" }],
-            Title = $"Patient summary for {Name(input.Patient)}",
+            Title = $"Patient summary for {input.PatientName}",
         };
         var list = new List<SummaryItem>();
         foreach (var section in SummarySection.All)
@@ -79,7 +80,8 @@ public static class SummaryComposer
 
     private static string Encode(string? s) => WebUtility.HtmlEncode(s ?? "");
 
-    private static string Name(Patient p)
+    /// <summary>How the document's title names the patient: the first name's given names and family, or "the patient".</summary>
+    public static string NameOf(Patient p)
     {
         var n = p.Name.FirstOrDefault();
         return n is null ? "the patient" : $"{string.Join(' ', n.Given)} {n.Family}".Trim();

@@ -28,6 +28,18 @@ public static class SummaryItemReader
         return new SummaryItem(resourceType, fullUrl, DescribeJson(resourceType, r), StatusJson(resourceType, r), WhenJson(resourceType, r), InSummaryJson(resourceType, r));
     }
 
+    /// <summary>
+    /// <see cref="SummaryComposer.NameOf"/> read from a Patient's stored JSON: the first name's given
+    /// names (an extension-only given name reads as empty, as the SDK's Given does) and family.
+    /// </summary>
+    public static string PatientNameFromJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (First(document.RootElement, "name") is not { } name) return "the patient";
+        var given = string.Join(' ', Array(name, "given").Select(g => g.ValueKind == JsonValueKind.String ? g.GetString() : null));
+        return $"{given} {String(name, "family")}".Trim();
+    }
+
     // Results hold laboratory and vital-sign observations; other observations (e.g. social care outcomes) stay out.
     private static bool InSummary(Resource r) =>
         r is not Observation o || o.Category.Count == 0 || o.Category.Any(c => c.Coding.Any(x => x.Code is "laboratory" or "vital-signs"));

@@ -98,22 +98,77 @@ public static class ConsentFilter
     /// </remarks>
     private static IQueryable<ScreenedRow>? Screen(InteropDbContext db, ReadAccess access, ConsentValues v)
     {
+        if (ScreenSelector(db, access, v) is not { } selector) return null;
+        return Scope(db.Resources.AsNoTracking(), db, access, v, currentOnly: true)
+            .Where(r => r.ResourceType == v.Type && r.ResourceId == v.Id)
+            .Select(selector);
+    }
+
+    /// <summary>
+    /// The projection of a row to a <see cref="ScreenedRow"/> for <paramref name="access"/>, or null when
+    /// screening does not apply (see <see cref="Screen"/>): the one definition of "consent could withhold
+    /// this row", shared by reads by id and compartment reads.
+    /// </summary>
+    private static Expression<Func<ResourceVersionRow, ScreenedRow>>? ScreenSelector(InteropDbContext db, ReadAccess access, ConsentValues v)
+    {
         if (access.Consent is not { PatientCaller: false, DenyAllByDefault: false } a) return null;
         var rules = db.ConsentRules;
-        var rows = Scope(db.Resources.AsNoTracking(), db, access, v, currentOnly: true)
-            .Where(r => r.ResourceType == v.Type && r.ResourceId == v.Id);
         return a.BreakGlass
-            ? rows.Select(ConstantListInliner.InlineSelector<ResourceVersionRow, ScreenedRow>(r => new ScreenedRow
+            ? ConstantListInliner.InlineSelector<ResourceVersionRow, ScreenedRow>(r => new ScreenedRow
             {
                 Row = r,
                 MayBeWithheld = r.Custodian != v.Organization && r.SecurityLabels.Any(l => Sensitive.Contains(l.Code)),
-            }))
-            : rows.Select(ConstantListInliner.InlineSelector<ResourceVersionRow, ScreenedRow>(r => new ScreenedRow
+            })
+            : ConstantListInliner.InlineSelector<ResourceVersionRow, ScreenedRow>(r => new ScreenedRow
             {
                 Row = r,
                 MayBeWithheld = r.Custodian != v.Organization && (r.SecurityLabels.Any(l => Sensitive.Contains(l.Code))
                     || r.Compartments.Any(c => rules.Any(d => d.PatientId == c.PatientId && !d.Permit))),
-            }));
+            });
+    }
+
+    /// <summary>
+    /// The current, not deleted rows of <paramref name="types"/> in <paramref name="patientId"/>'s
+    /// compartment that <paramref name="access"/> may see, in row order, and the types of which consent
+    /// withheld some (never which or how many): what a patient summary is made of.
+    /// </summary>
+    /// <remarks>
+    /// For a clinician or integration under implied consent the rows are screened as a read by id is
+    /// (<see cref="ReadCurrentTracedAsync"/>): one query returns the compartment's rows, each saying
+    /// whether consent could withhold it at all, and only those that could (usually none) go through
+    /// the full predicate. That replaces the predicate on every row and a second query counting the
+    /// rows per type to find what was withheld; the decision for each row is the predicate's own.
+    /// <paramref name="types"/> should be fixed per kind of caller (it is written into the SQL as
+    /// literals, so that EF Core can reuse the statement).
+    /// </remarks>
+    public static async Task<CompartmentRead> ReadCompartmentAsync(InteropDbContext db, ReadAccess access, string patientId, IReadOnlyCollection<string> types, CancellationToken ct = default)
+    {
+        var typeList = types.ToArray();
+        var inTypes = ConstantListInliner.Inline<ResourceVersionRow>(r => typeList.Contains(r.ResourceType));
+        var v = ConsentValues.Of(access);
+        IQueryable<ResourceVersionRow> InCompartment(IQueryable<ResourceVersionRow> rows) =>
+            rows.InPatientCompartment(db, patientId).Where(r => r.IsCurrent && !r.IsDeleted).Where(inTypes);
+
+        if (ScreenSelector(db, access, v) is { } selector)
+        {
+            var screened = await InCompartment(Scope(db.Resources.AsNoTracking(), db, access, v, currentOnly: true))
+                .OrderBy(r => r.Id).Select(selector).ToListAsync(ct);
+            var candidates = screened.Where(s => s.MayBeWithheld).Select(s => s.Row.Id).ToArray();
+            var allowed = candidates.Length == 0 ? [] : (await Apply(db.Resources.AsNoTracking().Where(r => candidates.Contains(r.Id)), db, access, v, currentOnly: true)
+                .Select(r => r.Id).ToListAsync(ct)).ToHashSet();
+            var visible = screened.Where(s => !s.MayBeWithheld || allowed.Contains(s.Row.Id)).Select(s => CompartmentItem.Of(s.Row)).ToList();
+            var withheld = screened.Where(s => s.MayBeWithheld && !allowed.Contains(s.Row.Id)).Select(s => s.Row.ResourceType).ToHashSet(StringComparer.Ordinal);
+            return new CompartmentRead(visible, withheld);
+        }
+
+        var rows = await InCompartment(Apply(db.Resources.AsNoTracking(), db, access, v, currentOnly: true))
+            .OrderBy(r => r.Id).Select(r => new CompartmentItem(r.Id, r.ResourceType, r.ResourceId, r.Json!)).ToListAsync(ct);
+        if (access.Consent is null) return new CompartmentRead(rows, new HashSet<string>());
+        // Per type, every current item the caller reaches (types, confinement) against those it may see: only consent differs.
+        var all = await InCompartment(Scope(db.Resources.AsNoTracking(), db, access, v, currentOnly: true))
+            .GroupBy(r => r.ResourceType).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var seen = rows.CountBy(r => r.ResourceType).ToDictionary();
+        return new CompartmentRead(rows, all.Where(a => a.Count > seen.GetValueOrDefault(a.Type)).Select(a => a.Type).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>

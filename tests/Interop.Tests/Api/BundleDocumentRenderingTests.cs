@@ -8,7 +8,7 @@ using NUnit.Framework;
 namespace Interop.Tests.Api;
 
 /// <summary>
-/// A JSON Bundle response is written as UTF-8 bytes (<see cref="BundleDocument.RenderJsonUtf8"/>);
+/// A JSON Bundle response is written as UTF-8 bytes (<see cref="BundleDocument.RenderJsonUtf8(bool)"/>);
 /// it must be the very text <see cref="BundleDocument.Render"/> gives, with stored entries spliced in
 /// unchanged, non-ASCII text included.
 /// </summary>
@@ -25,6 +25,19 @@ public sealed class BundleDocumentRenderingTests
         document.Entries.Add(new BundleEntry { FullUrl = "https://example.org/fhir/Observation/o1", Json = FhirSerialization.ToJson(note), RowId = 2, SearchMode = Bundle.SearchEntryMode.Match });
         document.Entries.Add(new BundleEntry { FullUrl = "urn:uuid:0f0e2c5e-8a55-4b55-9d0e-2a3d1f3b8c11", Resource = new OperationOutcome { Issue = [new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.Suppressed, Diagnostics = "withheld – some" }] }, SearchMode = Bundle.SearchEntryMode.Outcome });
         return document;
+    }
+
+    [TestCase(false, 16)]
+    [TestCase(true, 16)]
+    [TestCase(false, 1 << 20)]
+    public void Rendering_into_a_pooled_buffer_gives_the_same_bytes_however_often_it_grows(bool pretty, int initialCapacity)
+    {
+        // Responses render into a PooledBufferWriter (rented arrays, returned after the write); a
+        // buffer far too small to start with must grow without losing or reordering bytes.
+        var document = Document();
+        using var pooled = new PooledBufferWriter(initialCapacity);
+        document.RenderJsonUtf8(pretty, pooled);
+        Assert.That(pooled.WrittenMemory.ToArray(), Is.EqualTo(document.RenderJsonUtf8(pretty).ToArray()));
     }
 
     [TestCase(false)]

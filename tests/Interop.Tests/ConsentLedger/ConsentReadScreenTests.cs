@@ -97,6 +97,33 @@ public sealed class ConsentReadScreenTests(StorageProvider provider)
         Assert.That(problems, Is.Empty);
     }
 
+    [TestCaseSource(nameof(Callers))]
+    public async Task The_compartment_read_sees_and_withholds_what_the_query_does(ReadAccess access)
+    {
+        // ConsentFilter.ReadCompartmentAsync (the summary's read) screens rows and runs the predicate only on
+        // those that may be withheld: it must see exactly the predicate's rows and name exactly the types
+        // of which consent leaves out some row the caller otherwise reaches.
+        string[] types = ["Observation", "Patient", "Consent", "AuditEvent"];
+        var problems = new List<string>();
+        foreach (var patient in new[] { "pat-plain", "pat-deny-org", "pat-dissent", "pat-permit", "pat-except", "pat-expired", "pat-none" })
+        {
+            await using var db = _database.CreateContext();
+            var read = await ConsentFilter.ReadCompartmentAsync(db, access, patient, types);
+            var members = db.Compartments.Where(c => c.PatientId == patient).Select(c => c.ResourceRowId);
+            var queried = await ConsentFilter.Apply(db.Resources, db, access, currentOnly: true)
+                .Where(r => members.Contains(r.Id) && types.Contains(r.ResourceType)).OrderBy(r => r.Id).Select(r => r.ResourceId).ToListAsync();
+            // What the caller reaches without consent (its types and confinement): consent withholds the difference.
+            var reached = await ConsentFilter.Apply(db.Resources, db, access with { Consent = null }, currentOnly: true)
+                .Where(r => members.Contains(r.Id) && types.Contains(r.ResourceType)).Select(r => new { r.ResourceType, r.ResourceId }).ToListAsync();
+            var withheld = reached.Where(a => !queried.Contains(a.ResourceId)).Select(a => a.ResourceType).Distinct().Order().ToList();
+            var seen = read.Visible.Select(r => r.ResourceId).ToList();
+            if (!seen.SequenceEqual(queried)) problems.Add($"{patient}: read [{string.Join(", ", seen)}], query [{string.Join(", ", queried)}]");
+            if (!read.WithheldTypes.Order().SequenceEqual(withheld))
+                problems.Add($"{patient}: withheld types [{string.Join(", ", read.WithheldTypes.Order())}], expected [{string.Join(", ", withheld)}]");
+        }
+        Assert.That(problems, Is.Empty);
+    }
+
     [TestCase("plain", true, false)]
     [TestCase("restricted", true, false)]
     [TestCase("no-custodian", true, false)]

@@ -123,7 +123,7 @@ public sealed class PatientOperationTests(StorageProvider provider) : ApiFixture
         var entries = document.Entry.Skip(2).Where(e => e.Resource is not OperationOutcome).ToList();
         Assert.That(entries, Has.Count.GreaterThan(50), "a generated record fills several sections");
         var withheld = composition.Section.Where(s => s.Text.Div.Contains("were withheld")).Select(s => s.Title).ToHashSet();
-        var expected = SummaryComposer.Compose(new SummaryComposer.Input((Patient)document.Entry[1].Resource, document.Entry[1].FullUrl,
+        var expected = SummaryComposer.Compose(new SummaryComposer.Input(SummaryComposer.NameOf((Patient)document.Entry[1].Resource), document.Entry[1].FullUrl,
             entries.Select(e => SummaryItemReader.FromResource(e.Resource, e.FullUrl)).ToList(), withheld, DateTimeOffset.UtcNow), out var ordered);
 
         Assert.That(ordered.Select(i => i.FullUrl), Is.EqualTo(entries.Select(e => e.FullUrl)), "entries in section order");

@@ -28,6 +28,27 @@ public sealed class SummaryItemReaderTests
         SummaryItemReader.FromJson(resource.TypeName, Url, FhirSerialization.ToJson(resource));
 
     [Test]
+    public void The_patient_name_reads_the_same_from_json_as_from_the_parsed_patient()
+    {
+        var extensionOnlyGiven = new FhirString { Extension = [new Extension("http://example.org/why-absent", new Code("unknown"))] };
+        var patients = new List<Patient>
+        {
+            new() { Name = [new HumanName { Family = "SMITH", Given = ["Jane", "Ann"] }, new HumanName { Family = "JONES" }] },
+            new() { Name = [new HumanName { Family = "SMITH" }] },
+            new() { Name = [new HumanName { Given = ["Jane"] }] },
+            new() { Name = [new HumanName { Text = "Jane Smith" }] },
+            new() { Name = [new HumanName { Family = "SMITH", GivenElement = [extensionOnlyGiven, new FhirString("Jane")] }] },
+            new(),
+        };
+        patients.AddRange(new SyntheticDataGenerator(3).Patients(3).SelectMany(b => b.Entry).Select(e => e.Resource).OfType<Patient>());
+        foreach (var patient in patients)
+        {
+            var json = FhirSerialization.ToJson(patient);
+            Assert.That(SummaryItemReader.PatientNameFromJson(json), Is.EqualTo(SummaryComposer.NameOf((Patient)FhirSerialization.ParseStored(json))), json);
+        }
+    }
+
+    [Test]
     public void Generated_records_read_the_same_from_json_as_from_the_parsed_resource()
     {
         var generator = new SyntheticDataGenerator(11, new SyntheticDataOptions { ResourcesPerPatient = 300 });

@@ -112,7 +112,7 @@ public class OwnOutputConformanceTests
             Name = [new HumanName { Family = "SMITH", Given = ["Jane"] }],
         };
         var allergy = new AllergyIntolerance { Id = "a1", Patient = new ResourceReference("Patient/p1"), Code = new CodeableConcept(KnownSystems.Snomed, "91936005") };
-        var input = new SummaryComposer.Input(patient, "urn:uuid:5b3a4c12-0d0c-4c9a-9a43-2b9d6f1c8e01",
+        var input = new SummaryComposer.Input(SummaryComposer.NameOf(patient), "urn:uuid:5b3a4c12-0d0c-4c9a-9a43-2b9d6f1c8e01",
             [SummaryItemReader.FromResource(allergy, "urn:uuid:5b3a4c12-0d0c-4c9a-9a43-2b9d6f1c8e02")], new HashSet<string> { "Medications" }, DateTimeOffset.UtcNow);
 
         var composition = SummaryComposer.Compose(input, out _);
