@@ -19,10 +19,12 @@ public sealed class AuditOptions
     /// <summary>
     /// Journal rows stored per materialiser transaction, each as one indexed AuditEvent (its patients'
     /// views wait as plain rows). Larger batches cost less per event; smaller ones keep SQLite's single
-    /// writer free for the requests' own commits.
+    /// writer free for the requests' own commits. 50: on SQLite a read's p99 under load followed the
+    /// batch (25: 52 ms, 50: 62-73 ms, 100: 102 ms, 150: 110-118 ms) while throughput stayed within
+    /// run-to-run spread (docs/benchmarks.md, late run of 23 November).
     /// </summary>
     [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 150;
+    public int BatchSize { get; set; } = 50;
 
     /// <summary>
     /// Most pending patients' views a privacy officer's or system token's query stores before it runs
