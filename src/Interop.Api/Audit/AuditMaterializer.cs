@@ -29,8 +29,12 @@ namespace Interop.Api.Audit;
 /// thread, so building the audit trail never takes more than one core from the requests.
 /// </remarks>
 public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndexer indexer, TimeProvider time,
-    IOptions<AuditOptions> options, IOptions<Security.ConsentOptions> consent, ResourceChangeSignal writes, ILogger<AuditMaterializer> logger) : BackgroundService
+    IOptions<AuditOptions> options, IOptions<Security.ConsentOptions> consent, ResourceChangeSignal writes, IOptions<StorageOptions> storage,
+    ILogger<AuditMaterializer> logger) : BackgroundService
 {
+    /// <summary>Journal rows (or views) per transaction on this provider (<see cref="AuditOptions.BatchSizeFor"/>).</summary>
+    private int BatchSize => options.Value.BatchSizeFor(storage.Value.Provider);
+
     /// <summary>A released row: which patients' compartments hold it, and whether a patient may be shown it (not NOPAT).</summary>
     private sealed record Released(string Type, string Id, bool DisclosableToPatient)
     {
@@ -124,7 +128,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         var budget = patientId is null ? options.Value.MaxViewsPerCatchUp : int.MaxValue;
         while (budget > 0)
         {
-            var stored = await StoreViewsAsync(patientId, Math.Min(budget, options.Value.BatchSize), ct);
+            var stored = await StoreViewsAsync(patientId, Math.Min(budget, BatchSize), ct);
             if (stored == 0) return;
             if (stored < 0) await Task.Delay(10, ct);
             else budget -= stored;
@@ -139,11 +143,11 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             {
                 var done = await MaterializeBatchAsync(null, stoppingToken);
                 if (done < 0) await Task.Delay(10, stoppingToken);
-                if (done == options.Value.BatchSize) continue; // more is waiting: no pause
+                if (done == BatchSize) continue; // more is waiting: no pause
                 if (done == 0)
                 {
                     // Nothing journalled for a while: a quiet moment to store patients' views that wait.
-                    if (Quiet && await StoreViewsAsync(null, options.Value.BatchSize, stoppingToken) > 0) continue;
+                    if (Quiet && await StoreViewsAsync(null, BatchSize, stoppingToken) > 0) continue;
                     using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     sweep.CancelAfter(SweepInterval);
                     await ((Task)_wake.Reader.ReadAsync(sweep.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -183,7 +187,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     }
 
     /// <summary>
-    /// Materialises the oldest journal rows (at most <see cref="AuditOptions.BatchSize"/>, with ids up to
+    /// Materialises the oldest journal rows (at most <see cref="BatchSize"/>, with ids up to
     /// <paramref name="upTo"/> when given). Returns how many, 0 when there were none, or -1 when
     /// another instance took some of them first.
     /// </summary>
@@ -194,7 +198,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         {
             var started = Stopwatch.GetTimestamp();
             var appendedBefore = Volatile.Read(ref _appended);
-            var batchSize = options.Value.BatchSize;
+            var batchSize = BatchSize;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
             var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();

@@ -18,13 +18,20 @@ public sealed class AuditOptions
 
     /// <summary>
     /// Journal rows stored per materialiser transaction, each as one indexed AuditEvent (its patients'
-    /// views wait as plain rows). Larger batches cost less per event; smaller ones keep SQLite's single
-    /// writer free for the requests' own commits. 50: on SQLite a read's p99 under load followed the
-    /// batch (25: 52 ms, 50: 62-73 ms, 100: 102 ms, 150: 110-118 ms) while throughput stayed within
-    /// run-to-run spread (docs/benchmarks.md, late run of 23 November).
+    /// views wait as plain rows); unset, <see cref="BatchSizeFor"/> chooses by provider. Larger batches
+    /// cost less per event; smaller ones keep SQLite's single writer free for the requests' own commits.
     /// </summary>
     [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 50;
+    public int? BatchSize { get; set; }
+
+    /// <summary>
+    /// <see cref="BatchSize"/>, or by provider: 50 on SQLite, where a consent-checked read's p99 under load
+    /// followed the batch (25: 52 ms, 50: 62-73 ms, 100: 102 ms, 150: 110-118 ms) with throughput within
+    /// run-to-run spread; 150 elsewhere, where requests do not wait for the materialiser's transaction and
+    /// 50 cost PostgreSQL's crud 23 % and search 12 % (docs/benchmarks.md, late run of 23 November).
+    /// </summary>
+    public int BatchSizeFor(Interop.Storage.StorageProvider provider) =>
+        BatchSize ?? (provider == Interop.Storage.StorageProvider.Sqlite ? 50 : 150);
 
     /// <summary>
     /// Most pending patients' views a privacy officer's or system token's query stores before it runs
