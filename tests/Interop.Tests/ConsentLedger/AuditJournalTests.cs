@@ -91,32 +91,36 @@ public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(pro
         Assert.That(full.Agent.Any(a => a.Requestor == true && a.Who?.Identifier?.Value is not null), Is.True, "the user is named");
     }
 
-    [Test]
-    public async Task A_journal_row_left_by_another_instance_is_stored_as_AuditEvents_and_leaves_the_journal()
+    /// <summary>A journal row for a read of <paramref name="patient"/>, as if another replica committed it and stopped before storing its AuditEvents.</summary>
+    private async Task<AuditEntry> JournalReadByAnotherInstanceAsync(string patient, DateTimeOffset recorded)
     {
-        var patient = await CreatePatientAsync();
-        var requestId = Guid.NewGuid().ToString("N");
         var entry = new AuditEntry
         {
-            Recorded = DateTimeOffset.UtcNow.AddSeconds(-5),
+            Recorded = recorded,
             Interaction = FhirInteraction.Read,
             Status = 200,
             UserId = "dr-elsewhere",
             Role = "clinician",
             Organization = Hospital,
             PurposeOfUse = "TREAT",
-            RequestId = requestId,
+            RequestId = Guid.NewGuid().ToString("N"),
             Host = "replica-2",
             Method = "GET",
             Path = $"/fhir/Patient/{patient}",
             Patients = [patient],
         };
-        // As if another replica committed it and stopped before storing its AuditEvents.
-        await using (var db = Database.CreateContext())
-        {
-            db.AuditJournal.Add(new AuditJournalRow { RecordedAt = Instants.ToStored(entry.Recorded), Entry = entry.ToJson() });
-            await db.SaveChangesAsync();
-        }
+        await using var db = Database.CreateContext();
+        db.AuditJournal.Add(new AuditJournalRow { RecordedAt = Instants.ToStored(entry.Recorded), Entry = entry.ToJson() });
+        await db.SaveChangesAsync();
+        return entry;
+    }
+
+    [Test]
+    public async Task A_journal_row_left_by_another_instance_is_stored_as_AuditEvents_and_leaves_the_journal()
+    {
+        var patient = await CreatePatientAsync();
+        var entry = await JournalReadByAnotherInstanceAsync(patient, DateTimeOffset.UtcNow.AddSeconds(-5));
+        var requestId = entry.RequestId;
 
         var events = (await OfficerSearchAsync($"patient=Patient/{patient}")).Where(e => RequestId(e) == requestId).ToList();
         Assert.That(events.Count(e => !IsPatientView(e)), Is.EqualTo(1), "the full event");
@@ -133,27 +137,7 @@ public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(pro
         // Let the materialiser store that create and fall back to its sweep (every 2 s), so only a
         // catch-up by the Bundle itself can store the row below in time.
         await Task.Delay(300);
-        var requestId = Guid.NewGuid().ToString("N");
-        var entry = new AuditEntry
-        {
-            Recorded = DateTimeOffset.UtcNow.AddSeconds(-1),
-            Interaction = FhirInteraction.Read,
-            Status = 200,
-            UserId = "dr-elsewhere",
-            Role = "clinician",
-            Organization = Hospital,
-            PurposeOfUse = "TREAT",
-            RequestId = requestId,
-            Host = "replica-2",
-            Method = "GET",
-            Path = $"/fhir/Patient/{patient}",
-            Patients = [patient],
-        };
-        await using (var db = Database.CreateContext())
-        {
-            db.AuditJournal.Add(new AuditJournalRow { RecordedAt = Instants.ToStored(entry.Recorded), Entry = entry.ToJson() });
-            await db.SaveChangesAsync();
-        }
+        var requestId = (await JournalReadByAnotherInstanceAsync(patient, DateTimeOffset.UtcNow.AddSeconds(-1))).RequestId;
 
         var batch = new Bundle { Type = Bundle.BundleType.Batch };
         batch.Entry.Add(new Bundle.EntryComponent
