@@ -19,19 +19,19 @@ public static class HistoryHandlers
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        return History(type, id, $"{type}/{id}/_history", http, store, new Pager(who, pages), options.Value, guard.ReadAccessFor(type, 'r'), ct);
+        return History(type, id, $"{type}/{id}/_history", http, store, who, pages, options.Value, guard.ReadAccessFor(type, 'r'), ct);
     }
 
     public static Task<IResult> Type(string type, HttpContext http, ResourceStore store, AccessGuard guard, RequestContext who, PageTokenCodec pages, IOptions<FhirOptions> options, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
-        return History(type, null, $"{type}/_history", http, store, new Pager(who, pages), options.Value, guard.ReadAccessFor(type, 's'), ct);
+        return History(type, null, $"{type}/_history", http, store, who, pages, options.Value, guard.ReadAccessFor(type, 's'), ct);
     }
 
     public static Task<IResult> System(HttpContext http, ResourceStore store, AccessGuard guard, RequestContext who, PageTokenCodec pages, IOptions<FhirOptions> options, CancellationToken ct) =>
-        History(null, null, "_history", http, store, new Pager(who, pages), options.Value, guard.ReadAccessFor("*", 's'), ct);
+        History(null, null, "_history", http, store, who, pages, options.Value, guard.ReadAccessFor("*", 's'), ct);
 
-    private static async Task<IResult> History(string? type, string? id, string path, HttpContext http, ResourceStore store, Pager pager, FhirOptions options, ReadAccess access, CancellationToken ct)
+    private static async Task<IResult> History(string? type, string? id, string path, HttpContext http, ResourceStore store, RequestContext who, PageTokenCodec pages, FhirOptions options, ReadAccess access, CancellationToken ct)
     {
         var request = http.Request;
         var count = FhirRoutes.PageSize(request, options);
@@ -44,10 +44,10 @@ public static class HistoryHandlers
             since = s;
         }
         var query = $"_count={count}" + (sinceRaw.Length > 0 ? $"&_since={Uri.EscapeDataString(sinceRaw)}" : "");
-        var binding = PageCursors.Binding(pager.Who, path, query);
+        var binding = PageCursors.Binding(who, path, query);
         long? before = null;
         var page = request.Query["_page"].ToString();
-        if (!string.IsNullOrEmpty(page)) before = PageCursors.Read(pager.Codec, page, binding).RowId;
+        if (!string.IsNullOrEmpty(page)) before = PageCursors.Read(pages, page, binding).RowId;
         var rows = await store.HistoryAsync(type, id, since, before, count + 1, ct, access);
         if (id is not null && rows.Count == 0 && before is null && since is null)
             throw FhirException.NotFound($"{type}/{id} is not known.");
@@ -57,12 +57,9 @@ public static class HistoryHandlers
         bundle.Links.Add(("self", $"{baseUrl}/{path}?{query}" + (page.Length > 0 ? $"&_page={Uri.EscapeDataString(page)}" : "")));
         foreach (var row in rows.Take(count)) bundle.Entries.Add(Entry(row, baseUrl));
         if (rows.Count > count)
-            bundle.Links.Add(("next", $"{baseUrl}/{path}?{query}&_page={Uri.EscapeDataString(PageCursors.Issue(pager.Codec, rows[count - 1].RowId, 0, binding))}"));
+            bundle.Links.Add(("next", $"{baseUrl}/{path}?{query}&_page={Uri.EscapeDataString(PageCursors.Issue(pages, rows[count - 1].RowId, 0, binding))}"));
         return FhirResponse.Of(bundle);
     }
-
-    /// <summary>What page links are bound to and sealed with.</summary>
-    private sealed record Pager(RequestContext Who, PageTokenCodec Codec);
 
     private static BundleEntry Entry(StoredResource row, string baseUrl)
     {

@@ -217,7 +217,7 @@ public sealed class TransactionTests(StorageProvider provider) : ApiFixture(prov
         Assert.That(result.Entry, Has.Count.EqualTo(5000));
         Assert.That(result.Entry.All(e => e.Response.Status.StartsWith("201")), Is.True);
 
-        // The index rows of so large a write go in bulk (a binary COPY on PostgreSQL): every kind is findable.
+        // The index rows of so large a write go in bulk (one INSERT ... SELECT FROM unnest per table on PostgreSQL): every kind is findable.
         var patient = result.Entry[0].Response.Location.Split('/')[1];
         var all = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation?subject=Patient/{patient}&_summary=count")).ReadAsync<Bundle>();
         Assert.That(all.Total, Is.EqualTo(4999), "references");
