@@ -15,6 +15,13 @@ public sealed class StorageOptions
     /// <summary>Apply migrations at start-up. Turned off for replicas when a migration job runs first.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
+    /// <summary>
+    /// SQLite only: how often a background connection copies the write-ahead log back into the
+    /// database file (<see cref="SqliteCheckpointer"/>, decision 0009). Zero leaves it to SQLite, which
+    /// does it inside the commit that takes the log past 1,000 pages, under the write lock.
+    /// </summary>
+    public TimeSpan SqliteCheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Most DbContext instances kept for reuse.</summary>
     [Range(1, 4096)]
     public int PoolSize { get; set; } = 256;

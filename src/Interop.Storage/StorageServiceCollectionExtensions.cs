@@ -15,9 +15,11 @@ public static class StorageServiceCollectionExtensions
             .Bind(configuration.GetSection(StorageOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => Enum.IsDefined(o.Provider), "Storage:Provider must be Sqlite, PostgreSql or SqlServer.")
+            .Validate(o => o.SqliteCheckpointInterval >= TimeSpan.Zero, "Storage:SqliteCheckpointInterval must be zero (SQLite's own checkpoints) or a positive time.")
             .ValidateOnStart();
 
         services.AddSingleton<InteropDbContextFactory>();
+        services.AddSingleton<SqliteCheckpointer>();
         services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<InteropDbContextFactory>().CreateDbContext());
         services.AddSingleton<WriteLocks>();
         services.AddSingleton<ResourceChangeSignal>();

@@ -46,6 +46,12 @@ public static class InteropMetrics
         "interop.audit.pending_views", () => _auditPendingViews(), unit: "{view}",
         description: "Patients' views of accesses made by this process waiting to be stored as AuditEvents.");
 
+    private static Func<long> _sqliteLogFrames = () => 0;
+
+    private static readonly ObservableGauge<long> SqliteLogFrames = Meter.CreateObservableGauge(
+        "interop.storage.sqlite.wal_frames", () => _sqliteLogFrames(), unit: "{frame}",
+        description: "SQLite write-ahead log frames the last background checkpoint could not copy into the database file.");
+
     private static readonly Counter<long> AdapterMessages = Meter.CreateCounter<long>(
         "interop.adapter.messages", unit: "{message}",
         description: "Messages handled by an adapter, tagged by adapter (gp, hospital, council) and outcome (AA, AE, AR, stored, rejected ...).");
@@ -70,6 +76,9 @@ public static class InteropMetrics
 
     /// <summary>Names where <c>interop.audit.pending_views</c> is read from (the audit materialiser of this process).</summary>
     public static void ObserveAuditPendingViews(Func<long> waiting) => _auditPendingViews = waiting;
+
+    /// <summary>Names where <c>interop.storage.sqlite.wal_frames</c> is read from (the SQLite checkpointer).</summary>
+    public static void ObserveSqliteLogFrames(Func<long> frames) => _sqliteLogFrames = frames;
 
     /// <summary>
     /// Counts one message handled by an adapter: <paramref name="adapter"/> is <c>gp</c>, <c>hospital</c>

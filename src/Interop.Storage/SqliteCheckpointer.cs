@@ -1,0 +1,150 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Interop.Core.Telemetry;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Interop.Storage;
+
+/// <summary>
+/// Copies committed pages from SQLite's write-ahead log back into the database file (a checkpoint)
+/// on a connection of its own, beside the writers instead of in front of them (decision 0009).
+/// </summary>
+/// <remarks>
+/// Left to itself, SQLite checkpoints inside the commit that takes the log past 1,000 pages, and
+/// that commit holds the gateway's one write lock (decision 0002), so every other write waits for
+/// the copy and its <c>fsync</c>. As an interceptor on the gateway's connections this turns that off
+/// (<c>PRAGMA wal_autocheckpoint=0</c>, once per physical connection) and, from the first connection
+/// on, runs a <c>PASSIVE</c> checkpoint every <see cref="StorageOptions.SqliteCheckpointInterval"/>:
+/// it copies every page no open read still needs, never waits for a lock and never makes a writer
+/// or reader wait. Commits still make the log durable before they return; only the copy moves.
+/// </remarks>
+public sealed class SqliteCheckpointer : DbConnectionInterceptor, IAsyncDisposable
+{
+    /// <summary>Log frames left after a checkpoint above which a warning says a read is holding the log.</summary>
+    public const long LargeLogFrames = 250_000;
+
+    /// <summary>
+    /// Run once per physical connection: no checkpoint inside commits, and a log file cut back to
+    /// 64 MB when it restarts (it otherwise keeps the size of its largest burst).
+    /// </summary>
+    public const string ConnectionSetup = "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+
+    private readonly string _connectionString;
+    private readonly TimeSpan _interval;
+    private readonly ILogger<SqliteCheckpointer> _logger;
+    private readonly ConditionalWeakTable<object, object> _configured = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private int _started;
+    private long _pendingFrames;
+
+    public SqliteCheckpointer(IOptions<StorageOptions> options, ILogger<SqliteCheckpointer> logger)
+    {
+        _connectionString = options.Value.ConnectionString;
+        _interval = options.Value.SqliteCheckpointInterval;
+        _logger = logger;
+        InteropMetrics.ObserveSqliteLogFrames(() => Interlocked.Read(ref _pendingFrames));
+    }
+
+    /// <summary>Frames in the log that the last checkpoint could not copy yet (a read still needed them).</summary>
+    public long PendingFrames => Interlocked.Read(ref _pendingFrames);
+
+    private long _checkpoints;
+    private (long Log, long Copied) _last;
+
+    /// <summary>What the last checkpoint found: frames in the log, and how many of them are in the database file.</summary>
+    public (long Log, long Copied) LastCheckpoint => _last;
+
+    /// <summary>Checkpoints completed since start (for tests and diagnostics).</summary>
+    public long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        if (!NeedsSetup(connection, out var handle)) return;
+        using var command = connection.CreateCommand();
+        command.CommandText = ConnectionSetup;
+        command.ExecuteNonQuery();
+        Configured(handle);
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (!NeedsSetup(connection, out var handle)) return;
+        await using var command = connection.CreateCommand();
+        command.CommandText = ConnectionSetup;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        Configured(handle);
+    }
+
+    /// <summary>A pooled physical connection keeps the setting, so it is applied once per native handle.</summary>
+    private bool NeedsSetup(DbConnection connection, out object handle)
+    {
+        handle = (connection as SqliteConnection)?.Handle ?? (object)connection;
+        return !_configured.TryGetValue(handle, out _);
+    }
+
+    private void Configured(object handle)
+    {
+        _configured.AddOrUpdate(handle, handle);
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+            _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(ct);
+            using var timer = new PeriodicTimer(_interval);
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    await CheckpointAsync(connection, ct);
+                }
+                catch (SqliteException ex)
+                {
+                    _logger.LogWarning(ex, "SQLite checkpoint failed; the next one will try again.");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // Without this loop the log only grows; say so loudly rather than die silently.
+            _logger.LogError(ex, "The SQLite checkpointer stopped; the write-ahead log is no longer copied back until restart.");
+        }
+    }
+
+    /// <summary>One <c>PASSIVE</c> checkpoint; returns the frames in the log and how many are copied.</summary>
+    public async Task<(long Log, long Copied)> CheckpointAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return (0, 0);
+        // Columns: busy (0 for PASSIVE), frames in the log, frames copied; -1 and -1 when the database is not in WAL mode.
+        var log = reader.GetInt64(1);
+        var copied = reader.GetInt64(2);
+        var pending = log < 0 ? 0 : Math.Max(0, log - copied);
+        Interlocked.Exchange(ref _pendingFrames, pending);
+        _last = (log, copied);
+        Interlocked.Increment(ref _checkpoints);
+        if (pending > LargeLogFrames)
+            _logger.LogWarning("The SQLite write-ahead log holds {Frames} frames a checkpoint could not copy: a long read is keeping them.", pending);
+        return (log, copied);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is { } loop) await loop;
+        _stop.Dispose();
+    }
+}

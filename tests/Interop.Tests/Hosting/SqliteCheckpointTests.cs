@@ -1,0 +1,112 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Interop.Storage;
+using Interop.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Tests.Hosting;
+
+/// <summary>
+/// On SQLite the write-ahead log is copied back into the database file by a background connection
+/// (<see cref="SqliteCheckpointer"/>, decision 0009), not inside the commit that holds the write lock.
+/// </summary>
+[TestFixture]
+public sealed class SqliteCheckpointTests
+{
+    private TestDatabase _database = null!;
+
+    [SetUp]
+    public async Task CreateDatabaseAsync() => _database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+
+    [TearDown]
+    public async Task DropDatabaseAsync() => await _database.DisposeAsync();
+
+    private GatewayFactory Gateway(string interval) =>
+        new(_database, new Dictionary<string, string?> { ["Storage:SqliteCheckpointInterval"] = interval });
+
+    private static async Task<long> AutoCheckpointOfAGatewayConnectionAsync(GatewayFactory factory)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA wal_autocheckpoint;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task WriteAsync(GatewayFactory factory, int patients)
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Administrator());
+        var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
+        for (var i = 0; i < patients; i++)
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                Resource = new Patient { Name = [new HumanName { Family = $"Checkpoint{i}", Given = ["Ada"] }], BirthDate = "1970-01-01" },
+                Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Patient" },
+            });
+        var response = await client.SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(bundle));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task Commits_leave_the_copy_to_the_background_checkpointer_which_copies_the_whole_log()
+    {
+        await using var factory = Gateway("00:00:00.100");
+        await WriteAsync(factory, 50);
+
+        Assert.That(await AutoCheckpointOfAGatewayConnectionAsync(factory), Is.Zero,
+            "the gateway's own connections must not checkpoint inside their commits");
+
+        var checkpointer = factory.Services.GetRequiredService<SqliteCheckpointer>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(checkpointer.LastCheckpoint.Log > 0 && checkpointer.LastCheckpoint.Copied == checkpointer.LastCheckpoint.Log && checkpointer.PendingFrames == 0)
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+
+        Assert.That(checkpointer.Checkpoints, Is.GreaterThan(0));
+        Assert.That(checkpointer.LastCheckpoint.Log, Is.GreaterThan(0), "the writes went to the log");
+        Assert.That(checkpointer.LastCheckpoint.Copied, Is.EqualTo(checkpointer.LastCheckpoint.Log), "every frame was copied back");
+        Assert.That(checkpointer.PendingFrames, Is.Zero);
+    }
+
+    [Test]
+    public async Task Data_written_between_checkpoints_is_all_there_after_a_restart()
+    {
+        await using (var first = Gateway("00:00:00.050"))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await WriteAsync(first, 40);
+                await Task.Delay(60);
+            }
+        }
+        await using var second = Gateway("00:00:00.050");
+        using var client = second.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Administrator());
+        var response = await client.SendAsync(HttpMethod.Get, "/fhir/Patient?family=Checkpoint&_summary=count");
+        var bundle = await response.ReadAsync<Bundle>();
+        Assert.That(bundle.Total, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task A_zero_interval_leaves_checkpoints_to_sqlite()
+    {
+        await using var factory = Gateway("00:00:00");
+        await WriteAsync(factory, 5);
+
+        Assert.That(await AutoCheckpointOfAGatewayConnectionAsync(factory), Is.EqualTo(1000), "SQLite's own default");
+        Assert.That(factory.Services.GetRequiredService<SqliteCheckpointer>().Checkpoints, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_negative_interval_stops_the_gateway_at_start_up()
+    {
+        await using var factory = Gateway("-00:00:01");
+        var failure = Assert.Catch(() => factory.CreateClient());
+        Assert.That(failure!.ToString(), Does.Contain("Storage:SqliteCheckpointInterval"));
+    }
+}
