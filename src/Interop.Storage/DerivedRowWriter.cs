@@ -102,17 +102,10 @@ internal static class DerivedRowWriter
         if (db.Provider == StorageProvider.Sqlite)
         {
             // In-process SQLite has no round trips to save: one prepared single-row statement,
-            // bound and stepped per row, beats parsing a statement with a thousand parameters.
-            await using var single = db.Database.GetDbConnection().CreateCommand();
-            single.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            single.CommandText = table.Head + table.RowPlaceholders(0);
-            var parameters = table.AddParameters(single, 0);
-            single.Prepare();
-            foreach (var row in rows)
-            {
-                table.Bind(parameters, row);
-                await single.ExecuteNonQueryAsync(ct);
-            }
+            // bound by position and stepped per row, beats parsing a statement with a thousand
+            // parameters; and going to SQLite directly skips what ADO.NET does per execution
+            // (a reader per row, every parameter looked up by name), a quarter of the insert time.
+            SqliteRows.Insert(db, table.Head + table.RowPlaceholders(0), table.Columns.Length, rows, table.ProviderValue);
             return;
         }
         if (db.Provider == StorageProvider.PostgreSql)
@@ -236,6 +229,14 @@ internal static class DerivedRowWriter
                 command.Parameters.Add(parameters[c]);
             }
             return parameters;
+        }
+
+        /// <summary>Column <paramref name="column"/> of <paramref name="row"/> as the provider stores it (after its value converter).</summary>
+        public object? ProviderValue(T row, int column)
+        {
+            var c = Columns[column];
+            var value = c.Getter.GetClrValue(row);
+            return c.Mapping.Converter is { } converter && value is not null ? converter.ConvertToProvider(value) : value;
         }
 
         public void Bind(DbParameter[] parameters, T row)
