@@ -71,5 +71,6 @@ public sealed partial class ResourceIndexer
         SearchStringNormalizer.Normalize(text) is { Length: > 0 } normalized ? normalized : null;
 
     // Column limits hold on PostgreSQL and SQL Server; an over-long value is indexed by its prefix.
-    private static string? Cut(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+    /// <summary>A value as the index stores it: at most <paramref name="max"/> characters (the column's length).</summary>
+    internal static string? Cut(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

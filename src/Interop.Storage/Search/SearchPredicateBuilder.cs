@@ -203,9 +203,13 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
     {
         var normalized = s.Normalized;
         var raw = s.Raw;
+        var storedNormalized = ResourceIndexer.Cut(normalized, 512);
         return modifier switch
         {
-            SearchModifier.Exact => (Expression<Func<StringIndexRow, bool>>)(x => x.Exact == raw),
+            // A row whose exact text equals the value has the value's normalised form too (both are
+            // derived from the same text and cut to the column), and that column leads the index:
+            // without it an :exact search read every row of the parameter.
+            SearchModifier.Exact => (Expression<Func<StringIndexRow, bool>>)(x => x.Normalized == storedNormalized && x.Exact == raw),
             SearchModifier.Contains => (Expression<Func<StringIndexRow, bool>>)(x => x.Normalized.Contains(normalized)),
             _ => (Expression<Func<StringIndexRow, bool>>)(x => x.Normalized.StartsWith(normalized)),
         };

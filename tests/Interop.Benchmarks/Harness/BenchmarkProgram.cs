@@ -12,11 +12,11 @@ namespace Interop.Benchmarks.Harness;
 /// <summary>
 /// Runs one scenario or all of them in one session: the ceiling first (in process), then the gateway
 /// as a child process on a fresh database loaded with generated data, then each gateway scenario;
-/// with <c>--consent both</c>, read and search again on a gateway restarted with consent off.
+/// with <c>--consent both</c>, read, search and search-exact again on a gateway restarted with consent off.
 /// </summary>
 public static class BenchmarkProgram
 {
-    private static readonly string[] GatewayScenarios = ["read", "search", "summary", "crud", "import", "hl7v2"];
+    private static readonly string[] GatewayScenarios = ["read", "search", "search-exact", "summary", "crud", "create", "import", "hl7v2"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -81,7 +81,7 @@ public static class BenchmarkProgram
             }
             if (options.Consent == "both")
             {
-                var again = selected.Where(s => s is "read" or "search").ToArray();
+                var again = selected.Where(s => s is "read" or "search" or "search-exact").ToArray();
                 if (again.Length > 0)
                 {
                     await gateway.DisposeAsync();
@@ -122,6 +122,8 @@ public static class BenchmarkProgram
     {
         "read" => ReadScenario.RunAsync(session, ct),
         "search" => SearchScenario.RunAsync(session, ct),
+        "search-exact" => ExactSearchScenario.RunAsync(session, ct),
+        "create" => CreateScenario.RunAsync(session, ct),
         "summary" => SummaryScenario.RunAsync(session, ct),
         "crud" => CrudScenario.RunAsync(session, ct),
         "import" => ImportScenario.RunAsync(session, ct),

@@ -24,7 +24,7 @@ public static class ResultTable
         return sb.ToString();
     }
 
-    /// <summary>read and search with consent on against the same with consent off.</summary>
+    /// <summary>read, search and search-exact with consent on against the same with consent off.</summary>
     public static string ConsentRatios(IReadOnlyList<ScenarioResult> results)
     {
         var sb = new StringBuilder();

@@ -111,6 +111,8 @@ public sealed class SearchApiTests(StorageProvider provider) : ApiFixture(provid
         yield return Case("Patient?family=SM", "smith", "smyth");
         yield return Case("Patient?family:exact=Smith", "smith");
         yield return Case("Patient?family:exact=smith");
+        yield return Case("Patient?family:exact=%C3%96zt%C3%BCrk", "ozturk");
+        yield return Case("Patient?family:exact=Ozturk");
         yield return Case("Patient?family:contains=yt", "smyth");
         yield return Case("Patient?family=ozturk", "ozturk");
         yield return Case("Patient?name=jane", "smith");
