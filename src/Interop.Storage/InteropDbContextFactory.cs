@@ -41,8 +41,8 @@ public sealed class InteropDbContextFactory(IOptions<StorageOptions> options, IS
             {
                 var b = new DbContextOptionsBuilder<SqliteInteropDbContext>();
                 StorageServiceCollectionExtensions.ConfigureSqlite(b, o.ConnectionString);
-                if (o.SqliteCheckpointInterval > TimeSpan.Zero && services.GetService(typeof(SqliteCheckpointer)) is SqliteCheckpointer checkpointer)
-                    b.AddInterceptors(checkpointer);
+                if (services.GetService(typeof(SqliteConnectionSetup)) is SqliteConnectionSetup setup)
+                    b.AddInterceptors(setup);
                 UseHostLogging(b, services);
                 var pool = new PooledDbContextFactory<SqliteInteropDbContext>(b.Options, o.PoolSize);
                 return pool.CreateDbContext;

@@ -1,8 +1,5 @@
-using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Interop.Core.Telemetry;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,27 +12,30 @@ namespace Interop.Storage;
 /// <remarks>
 /// Left to itself, SQLite checkpoints inside the commit that takes the log past 1,000 pages, and
 /// that commit holds the gateway's one write lock (decision 0002), so every other write waits for
-/// the copy and its <c>fsync</c>. As an interceptor on the gateway's connections this turns that off
-/// (<c>PRAGMA wal_autocheckpoint=0</c>, once per physical connection) and, from the first connection
-/// on, runs a <c>PASSIVE</c> checkpoint every <see cref="StorageOptions.SqliteCheckpointInterval"/>:
+/// the copy and its <c>fsync</c>. <see cref="SqliteConnectionSetup"/> turns that off on the gateway's
+/// connections (<see cref="ConnectionPragmas"/>) and, from the first connection on, this runs a
+/// <c>PASSIVE</c> checkpoint every <see cref="StorageOptions.SqliteCheckpointInterval"/>:
 /// it copies every page no open read still needs, never waits for a lock and never makes a writer
 /// or reader wait. Commits still make the log durable before they return; only the copy moves.
 /// </remarks>
-public sealed class SqliteCheckpointer : DbConnectionInterceptor, IAsyncDisposable
+public sealed class SqliteCheckpointer : IAsyncDisposable
 {
     /// <summary>Log frames left after a checkpoint above which a warning says a read is holding the log.</summary>
     public const long LargeLogFrames = 250_000;
 
     /// <summary>
-    /// Run once per physical connection: no checkpoint inside commits, and a log file cut back to
-    /// 64 MB when it restarts (it otherwise keeps the size of its largest burst).
+    /// Run once per physical connection (<see cref="SqliteConnectionSetup"/>) while this runs: no
+    /// checkpoint inside commits, and a log file cut back to 64 MB when it restarts (it otherwise
+    /// keeps the size of its largest burst).
     /// </summary>
-    public const string ConnectionSetup = "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+    public const string ConnectionPragmas = "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+
+    /// <summary>True when the gateway's connections leave checkpoints to this loop.</summary>
+    public bool Enabled => _interval > TimeSpan.Zero;
 
     private readonly string _connectionString;
     private readonly TimeSpan _interval;
     private readonly ILogger<SqliteCheckpointer> _logger;
-    private readonly ConditionalWeakTable<object, object> _configured = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private int _started;
@@ -61,34 +61,10 @@ public sealed class SqliteCheckpointer : DbConnectionInterceptor, IAsyncDisposab
     /// <summary>Checkpoints completed since start (for tests and diagnostics).</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    /// <summary>Starts the background loop once (from the first connection the gateway opens); no-op when the interval is zero.</summary>
+    public void EnsureStarted()
     {
-        if (!NeedsSetup(connection, out var handle)) return;
-        using var command = connection.CreateCommand();
-        command.CommandText = ConnectionSetup;
-        command.ExecuteNonQuery();
-        Configured(handle);
-    }
-
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        if (!NeedsSetup(connection, out var handle)) return;
-        await using var command = connection.CreateCommand();
-        command.CommandText = ConnectionSetup;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        Configured(handle);
-    }
-
-    /// <summary>A pooled physical connection keeps the setting, so it is applied once per native handle.</summary>
-    private bool NeedsSetup(DbConnection connection, out object handle)
-    {
-        handle = (connection as SqliteConnection)?.Handle ?? (object)connection;
-        return !_configured.TryGetValue(handle, out _);
-    }
-
-    private void Configured(object handle)
-    {
-        _configured.AddOrUpdate(handle, handle);
+        if (_interval <= TimeSpan.Zero) return;
         if (Interlocked.Exchange(ref _started, 1) == 0)
             _loop = Task.Run(() => RunAsync(_stop.Token));
     }

@@ -20,6 +20,7 @@ public static class StorageServiceCollectionExtensions
 
         services.AddSingleton<InteropDbContextFactory>();
         services.AddSingleton<SqliteCheckpointer>();
+        services.AddSingleton<SqliteConnectionSetup>();
         services.AddScoped<InteropDbContext>(sp => sp.GetRequiredService<InteropDbContextFactory>().CreateDbContext());
         services.AddSingleton<WriteLocks>();
         services.AddSingleton<ResourceChangeSignal>();

@@ -11,7 +11,8 @@ namespace Interop.Tests.Hosting;
 
 /// <summary>
 /// On SQLite the write-ahead log is copied back into the database file by a background connection
-/// (<see cref="SqliteCheckpointer"/>, decision 0009), not inside the commit that holds the write lock.
+/// (<see cref="SqliteCheckpointer"/>, decision 0009), not inside the commit that holds the write lock;
+/// <see cref="SqliteConnectionSetup"/> prepares every connection for that and keeps temporary tables in memory.
 /// </summary>
 [TestFixture]
 public sealed class SqliteCheckpointTests
@@ -27,13 +28,15 @@ public sealed class SqliteCheckpointTests
     private GatewayFactory Gateway(string interval) =>
         new(_database, new Dictionary<string, string?> { ["Storage:SqliteCheckpointInterval"] = interval });
 
-    private static async Task<long> AutoCheckpointOfAGatewayConnectionAsync(GatewayFactory factory)
+    private static Task<long> AutoCheckpointOfAGatewayConnectionAsync(GatewayFactory factory) => PragmaOfAGatewayConnectionAsync(factory, "wal_autocheckpoint");
+
+    private static async Task<long> PragmaOfAGatewayConnectionAsync(GatewayFactory factory, string pragma)
     {
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "PRAGMA wal_autocheckpoint;";
+        command.CommandText = $"PRAGMA {pragma};";
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -100,6 +103,14 @@ public sealed class SqliteCheckpointTests
 
         Assert.That(await AutoCheckpointOfAGatewayConnectionAsync(factory), Is.EqualTo(1000), "SQLite's own default");
         Assert.That(factory.Services.GetRequiredService<SqliteCheckpointer>().Checkpoints, Is.Zero);
+    }
+
+    [TestCase("00:00:02")]
+    [TestCase("00:00:00")]
+    public async Task Temporary_tables_are_kept_in_memory(string interval)
+    {
+        await using var factory = Gateway(interval);
+        Assert.That(await PragmaOfAGatewayConnectionAsync(factory, "temp_store"), Is.EqualTo(2), "2 = MEMORY (SQLite's build default is a file)");
     }
 
     [Test]
