@@ -132,7 +132,14 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         var unfiltered = Matching(store.Visible(access with { Consent = null }, currentOnly: true), query, builder, scope);
         if (ConsentFilter.WithholdingCandidates(store.Db, access) is { } candidates)
             unfiltered = unfiltered.Where(r => candidates.Contains(r.Id));
-        return await unfiltered.Where(r => !visible.Any(v => v.Id == r.Id)).AnyAsync(ct);
+        var hidden = unfiltered.Where(r => !visible.Any(v => v.Id == r.Id));
+        // PostgreSQL plans EXISTS for its first row: it expected one soon and walked the primary key
+        // and every match against the candidates in a nested loop, 141 ms for a broad token criterion
+        // at 25,844 resources that withheld nothing (the usual answer). A count is planned for all its
+        // rows (hash joins): 5 ms. SQLite has no such row goal and keeps EXISTS.
+        return store.Db.Provider == StorageProvider.Sqlite
+            ? await hidden.AnyAsync(ct)
+            : await hidden.CountAsync(ct) > 0;
     }
 
     private async Task<List<ResourceVersionRow>> IncludesAsync(
