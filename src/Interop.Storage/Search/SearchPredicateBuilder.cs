@@ -261,7 +261,13 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
                 var high = qe + margin;
                 return x => x.Start < high && x.End > low;
             }
-            default: return x => x.Start >= qs && x.End <= qe;
+            // Every indexed range has Start <= End (a Period's start after its end is refused on
+            // write, invariant per-1), so Start <= qe adds nothing to the match, but it closes the
+            // range on the index's Start column: PostgreSQL estimated "Start >= qs AND End <= qe" as
+            // two independent open ranges (8,333 of 146,004 Observation dates for one day with 34) and
+            // walked every resource in id order for a page (790 ms at 300,804 resources); with the
+            // bound it reads the 34 (0.5 ms). SQLite scans the same index from qs to qe, not to the end.
+            default: return x => x.Start >= qs && x.Start <= qe && x.End <= qe;
         }
     }
 
