@@ -48,6 +48,9 @@ public abstract partial class InteropDbContext
             e.ToTable("search_strings");
             Common(e);
             e.Property(x => x.Normalized).HasMaxLength(512);
+            // Byte order, as on SQLite: PostgreSQL serves a string search's LIKE 'prefix%' from the
+            // B-tree index only under the C collation, and _sort then orders the same on both.
+            if (Provider == StorageProvider.PostgreSql) e.Property(x => x.Normalized).UseCollation("C");
             e.Property(x => x.Exact).HasMaxLength(512);
             e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Normalized, x.ResourceRowId });
         });

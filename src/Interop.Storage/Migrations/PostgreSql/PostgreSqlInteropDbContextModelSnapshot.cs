@@ -591,7 +591,8 @@ namespace Interop.Storage.Migrations.PostgreSql
                     b.Property<string>("Normalized")
                         .IsRequired()
                         .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
+                        .HasColumnType("character varying(512)")
+                        .UseCollation("C");
 
                     b.Property<string>("ParamName")
                         .IsRequired()
