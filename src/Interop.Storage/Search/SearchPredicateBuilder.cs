@@ -188,7 +188,7 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
     /// <summary>The match of one index row against one value, as a lambda over that table's row type.</summary>
     private LambdaExpression RowMatch(SearchParamType type, SearchValue value, SearchModifier modifier) => (type, value) switch
     {
-        (SearchParamType.String, StringSearchValue s) => StringMatch(s, modifier),
+        (SearchParamType.String, StringSearchValue s) => StringMatch(s, modifier, db.Provider),
         (SearchParamType.Token, StringSearchValue s) => TokenText(s.Normalized),
         (SearchParamType.Token, TokenSearchValue t) => TokenMatch(t),
         (SearchParamType.Date, DateSearchValue d) => DateMatch(d),
@@ -199,11 +199,19 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
         _ => throw new NotSupportedException($"A {value.GetType().Name} cannot be matched against a {type} parameter."),
     };
 
-    private static LambdaExpression StringMatch(StringSearchValue s, SearchModifier modifier)
+    private static LambdaExpression StringMatch(StringSearchValue s, SearchModifier modifier, StorageProvider provider)
     {
         var normalized = s.Normalized;
         var raw = s.Raw;
         var storedNormalized = ResourceIndexer.Cut(normalized, 512);
+        // A prefix is also the range [value, value with its last character raised): the column is in
+        // byte order on SQLite (BINARY) and PostgreSQL (C), where that range holds exactly the values
+        // that start with it, and the index serves a range where neither served LIKE 'value%' (SQLite's
+        // LIKE ignores case, so its optimisation needs NOCASE; PostgreSQL's needed the C collation).
+        // SQL Server's default collation is not in byte order and keeps LIKE alone.
+        if (modifier == SearchModifier.None && provider != StorageProvider.SqlServer && PrefixUpperBound(normalized) is { } upper)
+            return (Expression<Func<StringIndexRow, bool>>)(x =>
+                string.Compare(x.Normalized, normalized) >= 0 && string.Compare(x.Normalized, upper) < 0 && x.Normalized.StartsWith(normalized));
         return modifier switch
         {
             // A row whose exact text equals the value has the value's normalised form too (both are
@@ -213,6 +221,16 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
             SearchModifier.Contains => (Expression<Func<StringIndexRow, bool>>)(x => x.Normalized.Contains(normalized)),
             _ => (Expression<Func<StringIndexRow, bool>>)(x => x.Normalized.StartsWith(normalized)),
         };
+    }
+
+    /// <summary>The least string greater than every string that starts with <paramref name="prefix"/>, in ordinal order; null when there is none to compute simply.</summary>
+    internal static string? PrefixUpperBound(string prefix)
+    {
+        if (prefix.Length == 0) return null;
+        var last = prefix[^1];
+        // Raising a surrogate or the highest character does not give an ordinal successor; those keep LIKE alone.
+        if (char.IsSurrogate(last) || last >= '\uFFFF' - 1) return null;
+        return string.Concat(prefix.AsSpan(0, prefix.Length - 1), ((char)(last + 1)).ToString());
     }
 
     private static Expression<Func<TokenIndexRow, bool>> TokenText(string normalized) =>

@@ -113,6 +113,10 @@ public sealed class SearchApiTests(StorageProvider provider) : ApiFixture(provid
         yield return Case("Patient?family:exact=smith");
         yield return Case("Patient?family:exact=%C3%96zt%C3%BCrk", "ozturk");
         yield return Case("Patient?family:exact=Ozturk");
+        yield return Case("Patient?family=smit", "smith");
+        yield return Case("Patient?family=smz");
+        yield return Case("Patient?family=sm%7E");
+        yield return Case("Patient?family=%C3%96zt", "ozturk");
         yield return Case("Patient?family:contains=yt", "smyth");
         yield return Case("Patient?family=ozturk", "ozturk");
         yield return Case("Patient?name=jane", "smith");
