@@ -241,13 +241,7 @@ internal static class DerivedRowWriter
 
         public void Bind(DbParameter[] parameters, T row)
         {
-            for (var c = 0; c < Columns.Length; c++)
-            {
-                var column = Columns[c];
-                var value = column.Getter.GetClrValue(row);
-                if (column.Mapping.Converter is { } converter && value is not null) value = converter.ConvertToProvider(value);
-                parameters[c].Value = value ?? DBNull.Value;
-            }
+            for (var c = 0; c < Columns.Length; c++) parameters[c].Value = ProviderValue(row, c) ?? DBNull.Value;
         }
 
         /// <summary>
@@ -270,12 +264,7 @@ internal static class DerivedRowWriter
                 var clr = column.Mapping.Converter?.ProviderClrType ?? column.Mapping.ClrType;
                 if (clr.IsValueType && Nullable.GetUnderlyingType(clr) is null && column.Property.IsNullable) clr = typeof(Nullable<>).MakeGenericType(clr);
                 var values = Array.CreateInstance(clr, rows.Count);
-                for (var r = 0; r < rows.Count; r++)
-                {
-                    var value = column.Getter.GetClrValue(rows[r]);
-                    if (column.Mapping.Converter is { } converter && value is not null) value = converter.ConvertToProvider(value);
-                    values.SetValue(value, r);
-                }
+                for (var r = 0; r < rows.Count; r++) values.SetValue(ProviderValue(rows[r], c), r);
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = _sql.GenerateParameterName(Name(offset, c));
                 parameter.Value = values;

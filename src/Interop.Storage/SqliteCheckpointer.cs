@@ -39,24 +39,30 @@ public sealed class SqliteCheckpointer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private int _started;
-    private long _pendingFrames;
 
     public SqliteCheckpointer(IOptions<StorageOptions> options, ILogger<SqliteCheckpointer> logger)
     {
         _connectionString = options.Value.ConnectionString;
         _interval = options.Value.SqliteCheckpointInterval;
         _logger = logger;
-        InteropMetrics.ObserveSqliteLogFrames(() => Interlocked.Read(ref _pendingFrames));
+        InteropMetrics.ObserveSqliteLogFrames(() => PendingFrames);
     }
 
-    /// <summary>Frames in the log that the last checkpoint could not copy yet (a read still needed them).</summary>
-    public long PendingFrames => Interlocked.Read(ref _pendingFrames);
+    /// <summary>What one checkpoint found; one object, so a reader never sees the two halves of different checkpoints.</summary>
+    private sealed record Result(long Log, long Copied)
+    {
+        /// <summary>Frames the checkpoint could not copy yet (a read still needed them); none when not in WAL mode (-1, -1).</summary>
+        public long Pending => Log < 0 ? 0 : Math.Max(0, Log - Copied);
+    }
 
     private long _checkpoints;
-    private (long Log, long Copied) _last;
+    private volatile Result _last = new(0, 0);
+
+    /// <summary>Frames in the log that the last checkpoint could not copy yet (a read still needed them).</summary>
+    public long PendingFrames => _last.Pending;
 
     /// <summary>What the last checkpoint found: frames in the log, and how many of them are in the database file.</summary>
-    public (long Log, long Copied) LastCheckpoint => _last;
+    public (long Log, long Copied) LastCheckpoint => (_last.Log, _last.Copied);
 
     /// <summary>Checkpoints completed since start (for tests and diagnostics).</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
@@ -64,7 +70,7 @@ public sealed class SqliteCheckpointer : IAsyncDisposable
     /// <summary>Starts the background loop once (from the first connection the gateway opens); no-op when the interval is zero.</summary>
     public void EnsureStarted()
     {
-        if (_interval <= TimeSpan.Zero) return;
+        if (!Enabled) return;
         if (Interlocked.Exchange(ref _started, 1) == 0)
             _loop = Task.Run(() => RunAsync(_stop.Token));
     }
@@ -106,15 +112,12 @@ public sealed class SqliteCheckpointer : IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return (0, 0);
         // Columns: busy (0 for PASSIVE), frames in the log, frames copied; -1 and -1 when the database is not in WAL mode.
-        var log = reader.GetInt64(1);
-        var copied = reader.GetInt64(2);
-        var pending = log < 0 ? 0 : Math.Max(0, log - copied);
-        Interlocked.Exchange(ref _pendingFrames, pending);
-        _last = (log, copied);
+        var result = new Result(reader.GetInt64(1), reader.GetInt64(2));
+        _last = result;
         Interlocked.Increment(ref _checkpoints);
-        if (pending > LargeLogFrames)
-            _logger.LogWarning("The SQLite write-ahead log holds {Frames} frames a checkpoint could not copy: a long read is keeping them.", pending);
-        return (log, copied);
+        if (result.Pending > LargeLogFrames)
+            _logger.LogWarning("The SQLite write-ahead log holds {Frames} frames a checkpoint could not copy: a long read is keeping them.", result.Pending);
+        return (result.Log, result.Copied);
     }
 
     public async ValueTask DisposeAsync()

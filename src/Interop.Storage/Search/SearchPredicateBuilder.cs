@@ -204,14 +204,6 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
         var normalized = s.Normalized;
         var raw = s.Raw;
         var storedNormalized = ResourceIndexer.Cut(normalized, 512);
-        // A prefix is also the range [value, value with its last character raised): the column is in
-        // byte order on SQLite (BINARY) and PostgreSQL (C), where that range holds exactly the values
-        // that start with it, and the index serves a range where neither served LIKE 'value%' (SQLite's
-        // LIKE ignores case, so its optimisation needs NOCASE; PostgreSQL's needed the C collation).
-        // SQL Server's default collation is not in byte order and keeps LIKE alone.
-        if (modifier == SearchModifier.None && provider != StorageProvider.SqlServer && PrefixUpperBound(normalized) is { } upper)
-            return (Expression<Func<StringIndexRow, bool>>)(x =>
-                string.Compare(x.Normalized, normalized) >= 0 && string.Compare(x.Normalized, upper) < 0 && x.Normalized.StartsWith(normalized));
         return modifier switch
         {
             // A row whose exact text equals the value has the value's normalised form too (both are
@@ -219,8 +211,22 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
             // without it an :exact search read every row of the parameter.
             SearchModifier.Exact => (Expression<Func<StringIndexRow, bool>>)(x => x.Normalized == storedNormalized && x.Exact == raw),
             SearchModifier.Contains => (Expression<Func<StringIndexRow, bool>>)(x => x.Normalized.Contains(normalized)),
-            _ => (Expression<Func<StringIndexRow, bool>>)(x => x.Normalized.StartsWith(normalized)),
+            _ => Prefix(normalized, provider),
         };
+    }
+
+    /// <summary>
+    /// A string search's prefix match. It is also the range [value, value with its last character
+    /// raised): the column is in byte order on SQLite (BINARY) and PostgreSQL (C), where that range
+    /// holds exactly the values that start with it, and the index serves a range where neither served
+    /// LIKE 'value%' (SQLite's LIKE ignores case, so its optimisation needs NOCASE; PostgreSQL's needed
+    /// the C collation). SQL Server's default collation is not in byte order and keeps LIKE alone.
+    /// </summary>
+    private static Expression<Func<StringIndexRow, bool>> Prefix(string normalized, StorageProvider provider)
+    {
+        if (provider == StorageProvider.SqlServer || PrefixUpperBound(normalized) is not { } upper)
+            return x => x.Normalized.StartsWith(normalized);
+        return x => string.Compare(x.Normalized, normalized) >= 0 && string.Compare(x.Normalized, upper) < 0 && x.Normalized.StartsWith(normalized);
     }
 
     /// <summary>The least string greater than every string that starts with <paramref name="prefix"/>, in ordinal order; null when there is none to compute simply.</summary>
