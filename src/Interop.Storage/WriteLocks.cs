@@ -25,6 +25,27 @@ public sealed class WriteLocks
         return new Gate(db, null);
     }
 
+    /// <summary>
+    /// SQLite only: holds the in-process gate without a transaction, so that no gateway write is open
+    /// while <see cref="SqliteCheckpointer"/> restarts the write-ahead log.
+    /// </summary>
+    public async Task<IAsyncDisposable> EnterSqliteGateAsync(CancellationToken ct)
+    {
+        await _sqliteGate.WaitAsync(ct);
+        return new Released(_sqliteGate);
+    }
+
+    private sealed class Released(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+            return ValueTask.CompletedTask;
+        }
+    }
+
     public sealed class Gate(InteropDbContext db, SemaphoreSlim? held) : IAsyncDisposable
     {
         /// <summary>Takes the database-side lock once the transaction is open (released at commit or rollback).</summary>
