@@ -8,6 +8,9 @@ public abstract partial class InteropDbContext
     /// <summary>Access records committed with their requests and not yet stored as AuditEvents.</summary>
     public DbSet<AuditJournalRow> AuditJournal => Set<AuditJournalRow>();
 
+    /// <summary>How far a SQLite journal file has been stored as AuditEvents (one row).</summary>
+    public DbSet<AuditJournalCursorRow> AuditJournalCursor => Set<AuditJournalCursorRow>();
+
     /// <summary>Patients' views of accesses, built and waiting to be stored as AuditEvents.</summary>
     public DbSet<AuditPendingViewRow> AuditPendingViews => Set<AuditPendingViewRow>();
 
@@ -18,6 +21,13 @@ public abstract partial class InteropDbContext
             e.ToTable("audit_journal");
             e.HasKey(x => x.Id);
             e.Property(x => x.Entry).IsRequired();
+        });
+        b.Entity<AuditJournalCursorRow>(e =>
+        {
+            e.ToTable("audit_journal_cursor");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasData(new AuditJournalCursorRow { Id = AuditJournalCursorRow.Single, StoredThrough = 0 });
         });
         b.Entity<AuditPendingViewRow>(e =>
         {

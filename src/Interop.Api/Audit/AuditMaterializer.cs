@@ -18,9 +18,11 @@ namespace Interop.Api.Audit;
 /// which patients' compartments the released rows belong to and whether a patient may be shown
 /// each (<see cref="ConsentFilter.DisclosableToPatient"/>), and the consent ledger entries in force
 /// for those patients; builds the full event and one view per patient
-/// (<see cref="AuditEventBuilder"/>); and stores them in the same transaction that deletes the
-/// journal rows. A row is therefore either in the journal or stored as AuditEvents: never both,
-/// never neither, whichever instance does the work and whenever it crashes.
+/// (<see cref="AuditEventBuilder"/>); and stores them in the same transaction that claims the
+/// journal rows (<see cref="IAuditJournal.ClaimAsync"/>: deletes them from the table, or on SQLite
+/// moves the journal file's cursor past them, decision 0010). A row is therefore either waiting in
+/// the journal or stored as AuditEvents: never both, never neither, whichever instance does the work
+/// and whenever it crashes.
 /// </summary>
 /// <remarks>
 /// Anything that answers with AuditEvents calls <see cref="CatchUpAsync"/> first (the
@@ -28,7 +30,7 @@ namespace Interop.Api.Audit;
 /// answered before their request, on any instance. One batch runs at a time per process, on one
 /// thread, so building the audit trail never takes more than one core from the requests.
 /// </remarks>
-public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndexer indexer, TimeProvider time,
+public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal journal, ResourceIndexer indexer, TimeProvider time,
     IOptions<AuditOptions> options, IOptions<Security.ConsentOptions> consent, ResourceChangeSignal writes, IOptions<StorageOptions> storage,
     ILogger<AuditMaterializer> logger) : BackgroundService
 {
@@ -41,7 +43,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
         public List<string> Patients { get; } = [];
     }
 
-    /// <summary>Another instance deleted (took) some of the rows of this batch first.</summary>
+    /// <summary>Another instance took (stored) some of the rows of this batch first.</summary>
     private sealed class TakenElsewhereException : Exception;
 
     /// <summary>How often the journal is looked at when nothing was appended here (rows left by a crash or another instance).</summary>
@@ -51,6 +53,10 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
+
+    // With the journal in a file of its own (SQLite, decision 0010): rows an earlier version left in the
+    // audit_journal table are stored first, until the table is found empty.
+    private IAuditJournal? _leftInTable = journal is SqliteFileAuditJournal ? new TableAuditJournal(scopes) : null;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appended;
@@ -112,12 +118,10 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     /// </summary>
     public async Task CatchUpAsync(CancellationToken ct, string? patientId = null, bool allViews = false)
     {
-        long? target;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
-            target = await db.AuditJournal.MaxAsync(j => (long?)j.Id, ct);
-        }
+        var target = await journal.LastIdAsync(ct);
+        // Rows an earlier version left in the main file's table come first (decision 0010).
+        while (_leftInTable is not null)
+            if (await MaterializeBatchAsync(null, ct) < 0) await Task.Delay(10, ct);
         while (target is not null)
         {
             var done = await MaterializeBatchAsync(target, ct);
@@ -203,12 +207,18 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
             var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
 
-            var query = db.AuditJournal.AsNoTracking();
-            if (upTo is { } last) query = query.Where(j => j.Id <= last);
             // Each row becomes one indexed AuditEvent (its patients' views wait as plain rows), so a
-            // batch of BatchSize rows is a bounded transaction: on SQLite's single writer the
-            // requests' own journal commits never wait long behind it.
-            var rows = await query.OrderBy(j => j.Id).Take(batchSize).ToListAsync(ct);
+            // batch of BatchSize rows is a bounded transaction.
+            var source = _leftInTable ?? journal;
+            var batch = await source.PendingAsync(db, source == journal ? upTo : null, batchSize, ct);
+            var rows = batch.Rows;
+            if (rows.Count == 0 && source != journal)
+            {
+                _leftInTable = null;
+                source = journal;
+                batch = await source.PendingAsync(db, upTo, batchSize, ct);
+                rows = batch.Rows;
+            }
             if (rows.Count == 0)
             {
                 if (upTo is null) Drained(appendedBefore);
@@ -217,14 +227,13 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             var (events, views) = await BuildEventsAsync(db, rows.Select(Parse).ToList(), ct);
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
             var built = Stopwatch.GetElapsedTime(started);
-            var ids = rows.Select(r => r.Id).ToArray();
-            // A list, not a range: a lower id may still commit after this batch was read.
-            var claimed = await ClaimAndStoreAsync(store, () => db.AuditJournal.Where(j => ids.Contains(j.Id)).ExecuteDeleteAsync(ct), ids.Length, prepared, async () =>
+            var claimed = await ClaimAndStoreAsync(store, () => source.ClaimAsync(db, batch, ct), prepared, async () =>
             {
                 db.AuditPendingViews.AddRange(views);
                 await db.SaveChangesAsync(ct);
             }, ct);
             if (!claimed) return -1;
+            source.Stored(batch);
 
             Interlocked.Add(ref _materialized, rows.Count);
             Interlocked.Add(ref _viewsWaiting, views.Count);
@@ -263,7 +272,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
             }
             var prepared = rows.Select(r => ResourceStore.PrepareCreate(FhirSerialization.ParseStored(r.Json), WriteContext.System, indexer, time)).ToList();
             var ids = rows.Select(r => r.Id).ToArray();
-            if (!await ClaimAndStoreAsync(store, () => db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct), ids.Length, prepared, null, ct))
+            if (!await ClaimAndStoreAsync(store, async () => await db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct) == ids.Length, prepared, null, ct))
                 return -1;
             Interlocked.Add(ref _viewsWaiting, -rows.Count);
             logger.LogDebug("Audit views stored: {Views} patient view(s)", rows.Count);
@@ -276,19 +285,19 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, ResourceIndex
     }
 
     /// <summary>
-    /// In one transaction: deletes the claimed rows (<paramref name="claim"/>, which must delete
-    /// <paramref name="expected"/>), stores <paramref name="prepared"/> and runs <paramref name="also"/>.
-    /// Claiming first means a row another instance already deleted (stored) is not stored twice:
-    /// false, with nothing changed, when any was gone.
+    /// In one transaction: claims the rows (<paramref name="claim"/>: deletes them, or moves the journal
+    /// file's cursor past them; false when another instance had already), stores <paramref name="prepared"/>
+    /// and runs <paramref name="also"/>. Claiming first means a row another instance already stored is
+    /// not stored twice: false, with nothing changed, when any was gone.
     /// </summary>
-    private static async Task<bool> ClaimAndStoreAsync(ResourceStore store, Func<Task<int>> claim, int expected,
+    private static async Task<bool> ClaimAndStoreAsync(ResourceStore store, Func<Task<bool>> claim,
         IReadOnlyList<ResourceVersionRow> prepared, Func<Task>? also, CancellationToken ct)
     {
         try
         {
             await store.InTransactionAsync(async () =>
             {
-                if (await claim() != expected) throw new TakenElsewhereException();
+                if (!await claim()) throw new TakenElsewhereException();
                 await store.StagePreparedAsync(prepared, ct);
                 if (also is not null) await also();
                 return 0;

@@ -40,6 +40,14 @@ public sealed class AuditOptions
     [Range(0, 1_000_000)]
     public int MaxViewsPerCatchUp { get; set; } = 2_000;
 
+    /// <summary>
+    /// SQLite only: keep the audit journal in a database file of its own beside the main one
+    /// (<c>interop.db-audit</c>), so that the requests' journal commits never queue behind the
+    /// materialiser's transactions at SQLite's single writer (decision 0010). Off, or with a database
+    /// in memory, the journal is the <c>audit_journal</c> table as on the other providers.
+    /// </summary>
+    public bool SqliteJournalInOwnFile { get; set; } = true;
+
     /// <summary>Whether pending patients' views are stored when nothing else waits (off only in tests of the on-demand path).</summary>
     public bool StoreViewsWhenIdle { get; set; } = true;
 }

@@ -17,7 +17,7 @@ namespace Interop.Api.Audit;
 /// rows behind, this loop waits for it, so under sustained load the audit trail slows requests
 /// rather than growing without bound. On shutdown the queue is drained.
 /// </summary>
-public sealed class AuditWriter(IServiceScopeFactory scopes, AuditMaterializer materializer, IOptions<AuditOptions> options, ILogger<AuditWriter> logger) : BackgroundService
+public sealed class AuditWriter(IAuditJournal journal, AuditMaterializer materializer, IOptions<AuditOptions> options, ILogger<AuditWriter> logger) : BackgroundService
 {
     private sealed record Pending(AuditJournalRow Row, TaskCompletionSource Done);
 
@@ -72,16 +72,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, AuditMaterializer m
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-            var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
-            // Fresh ids only: nothing to serialise against, so other instances' writes need not wait.
-            await store.InTransactionAsync(async () =>
-            {
-                db.AuditJournal.AddRange(batch.Select(p => p.Row));
-                await db.SaveChangesAsync(CancellationToken.None);
-                return 0;
-            }, CancellationToken.None, exclusive: false);
+            await journal.AppendAsync(batch.Select(p => p.Row).ToList(), CancellationToken.None);
             materializer.Appended(batch.Count);
             foreach (var p in batch) p.Done.TrySetResult();
             var elapsed = Stopwatch.GetElapsedTime(started);

@@ -3,9 +3,10 @@ namespace Interop.Storage.Entities;
 /// <summary>
 /// One answered (or refused) request's access record as the audit writer commits it, before the
 /// response is sent: the facts the request's AuditEvents are built from, as JSON. The audit
-/// materialiser turns journal rows into AuditEvent resources in batches and deletes them in the same
-/// transaction, so every row is either still here or stored as AuditEvents, never lost or doubled
-/// (docs/decisions/0007-audit-journal.md).
+/// materialiser turns journal rows into AuditEvent resources in batches and claims them in the same
+/// transaction, so every row is either still waiting or stored as AuditEvents, never lost or doubled
+/// (docs/decisions/0007-audit-journal.md). On SQLite the rows live in a file of their own
+/// (docs/decisions/0010-sqlite-audit-journal-file.md).
 /// </summary>
 public sealed class AuditJournalRow
 {

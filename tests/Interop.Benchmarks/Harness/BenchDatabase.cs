@@ -58,7 +58,7 @@ public sealed class BenchDatabase : IAsyncDisposable
         }
         if (_sqliteFile is not null)
         {
-            foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+            foreach (var suffix in new[] { "", "-wal", "-shm", "-journal", "-audit", "-audit-wal", "-audit-shm" })
                 File.Delete(_sqliteFile + suffix);
         }
         if (_postgresAdmin is not null && _postgresName is not null)

@@ -7,6 +7,7 @@ using Interop.Storage;
 using Interop.Storage.Entities;
 using Interop.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Task = System.Threading.Tasks.Task;
 
@@ -109,10 +110,35 @@ public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(pro
             Path = $"/fhir/Patient/{patient}",
             Patients = [patient],
         };
-        await using var db = Database.CreateContext();
-        db.AuditJournal.Add(new AuditJournalRow { RecordedAt = Instants.ToStored(entry.Recorded), Entry = entry.ToJson() });
-        await db.SaveChangesAsync();
+        await AppendToJournalAsync(new AuditJournalRow { RecordedAt = Instants.ToStored(entry.Recorded), Entry = entry.ToJson() });
         return entry;
+    }
+
+    /// <summary>Commits a row to the gateway's journal (the audit_journal table, or on SQLite its own file) as another instance would.</summary>
+    private Task AppendToJournalAsync(AuditJournalRow row) =>
+        Factory.Services.GetRequiredService<IAuditJournal>().AppendAsync([row], CancellationToken.None);
+
+    /// <summary>Journal rows not yet stored as AuditEvents whose entry contains <paramref name="text"/>.</summary>
+    private async Task<int> StillJournalledAsync(string text)
+    {
+        await using var db = Database.CreateContext();
+        var pending = await Factory.Services.GetRequiredService<IAuditJournal>().PendingAsync(db, null, int.MaxValue, CancellationToken.None);
+        return pending.Rows.Count(r => r.Entry.Contains(text));
+    }
+
+    [Test]
+    public void On_SQLite_the_journal_is_a_file_of_its_own_and_elsewhere_the_audit_journal_table()
+    {
+        var journal = Factory.Services.GetRequiredService<IAuditJournal>();
+        if (Provider == StorageProvider.Sqlite)
+        {
+            Assert.That(journal, Is.InstanceOf<SqliteFileAuditJournal>());
+            Assert.That(File.Exists(Database.SqlitePath + SqliteFileAuditJournal.FileSuffix), Is.True, "beside the database file");
+        }
+        else
+        {
+            Assert.That(journal, Is.InstanceOf<TableAuditJournal>());
+        }
     }
 
     [Test]
@@ -126,8 +152,7 @@ public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(pro
         Assert.That(events.Count(e => !IsPatientView(e)), Is.EqualTo(1), "the full event");
         Assert.That(events.Count(IsPatientView), Is.EqualTo(1), "the patient's view");
         Assert.That(events[0].Recorded, Is.EqualTo(entry.Recorded).Within(TimeSpan.FromMilliseconds(1)), "recorded when the access happened, not when stored");
-        await using (var db = Database.CreateContext())
-            Assert.That(await db.AuditJournal.CountAsync(j => j.Entry.Contains(requestId)), Is.Zero, "and it left the journal");
+        Assert.That(await StillJournalledAsync(requestId), Is.Zero, "and it left the journal");
     }
 
     [Test]
@@ -157,18 +182,13 @@ public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(pro
     public async Task An_unreadable_journal_row_is_kept_as_an_event_for_the_privacy_officer()
     {
         var marker = Guid.NewGuid().ToString("N");
-        await using (var db = Database.CreateContext())
-        {
-            db.AuditJournal.Add(new AuditJournalRow { RecordedAt = Instants.ToStored(DateTimeOffset.UtcNow), Entry = "{\"broken\": \"" + marker });
-            await db.SaveChangesAsync();
-        }
+        await AppendToJournalAsync(new AuditJournalRow { RecordedAt = Instants.ToStored(DateTimeOffset.UtcNow), Entry = "{\"broken\": \"" + marker });
 
         var events = await OfficerSearchAsync("outcome=8");
         var kept = events.Where(e => e.Entity.Any(x => x.Query is { } q && System.Text.Encoding.UTF8.GetString(q).Contains(marker))).ToList();
         Assert.That(kept, Has.Count.EqualTo(1), "the raw text is kept in one event");
         Assert.That(kept[0].Meta.Security.Select(s => s.Code), Does.Contain("NOPAT"), "and no patient reaches it");
-        await using (var db = Database.CreateContext())
-            Assert.That(await db.AuditJournal.CountAsync(j => j.Entry.Contains(marker)), Is.Zero, "the row does not block the journal");
+        Assert.That(await StillJournalledAsync(marker), Is.Zero, "the row does not block the journal");
     }
 
     [Test]

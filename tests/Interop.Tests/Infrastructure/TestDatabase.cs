@@ -16,6 +16,9 @@ public sealed class TestDatabase : IAsyncDisposable
     public const string PostgresVariable = "INTEROP_TEST_POSTGRES";
 
     private readonly string? _sqlitePath;
+
+    /// <summary>The SQLite database file (null on the other providers).</summary>
+    public string? SqlitePath => _sqlitePath;
     private readonly string? _postgresAdmin;
     private readonly string? _postgresName;
 
@@ -66,7 +69,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (_sqlitePath is not null)
         {
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            foreach (var suffix in new[] { "", "-wal", "-shm", "-audit", "-audit-wal", "-audit-shm" })
             {
                 try { File.Delete(_sqlitePath + suffix); }
                 catch (IOException) { /* a pooled handle may linger; the temp folder is cleaned eventually */ }

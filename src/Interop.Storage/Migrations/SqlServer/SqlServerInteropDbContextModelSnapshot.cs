@@ -21,6 +21,26 @@ namespace Interop.Storage.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Interop.Storage.Entities.AuditJournalCursorRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<long>("StoredThrough")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_journal_cursor", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            StoredThrough = 0L
+                        });
+                });
+
             modelBuilder.Entity("Interop.Storage.Entities.AuditJournalRow", b =>
                 {
                     b.Property<long>("Id")

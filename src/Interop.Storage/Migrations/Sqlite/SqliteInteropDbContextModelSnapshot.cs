@@ -16,6 +16,26 @@ namespace Interop.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("Interop.Storage.Entities.AuditJournalCursorRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StoredThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_journal_cursor", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            StoredThrough = 0L
+                        });
+                });
+
             modelBuilder.Entity("Interop.Storage.Entities.AuditJournalRow", b =>
                 {
                     b.Property<long>("Id")
