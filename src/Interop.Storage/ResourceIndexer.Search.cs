@@ -5,12 +5,21 @@ namespace Interop.Storage;
 
 public sealed partial class ResourceIndexer
 {
-    /// <summary>Maps extracted entries to index rows; composite entries become grouped component rows.</summary>
+    /// <summary>
+    /// Maps extracted entries to index rows; composite entries become grouped component rows. An entry
+    /// equal to one already mapped (same parameter and values) adds no row: a search matches when any
+    /// row does, sorts by the least or greatest value and includes by target, so a second identical row
+    /// changes no answer. They are common: an AuditEvent of a search page or a <c>$summary</c> names
+    /// every released resource with the same entity type and role codes, which were 2 of its rows per
+    /// released resource.
+    /// </summary>
     private static void PopulateSearchIndex(ResourceVersionRow row, IReadOnlyList<SearchIndexEntry> entries)
     {
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
+        var mapped = new HashSet<SearchIndexEntry>();
         foreach (var entry in entries)
         {
+            if (entry is not CompositeIndexEntry && !mapped.Add(entry)) continue;
             if (entry is CompositeIndexEntry composite)
             {
                 var group = groups.GetValueOrDefault(composite.ParamName);
