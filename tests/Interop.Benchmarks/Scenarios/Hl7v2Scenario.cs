@@ -23,8 +23,11 @@ public static class Hl7v2Scenario
             return [ScenarioResult.NotAvailable("hl7v2", session.Provider, session.Consent,
                 "not available: the gateway has no MLLP listener on Adapters:Hospital:MllpPort yet")];
 
-        var messages = new SyntheticHl7v2Generator(session.Options.Seed).AdtMessages(session.Options.Patients, 3)
-            .Select(MllpFraming.Frame).ToArray();
+        // The generated admissions are sent round and round; each send gets a control id of its own
+        // (MSH-10), or every message after the first round would be a resend the gateway answers from
+        // its record of processed messages without storing anything (what runs before 7 December
+        // 2026 measured once the first round was through).
+        var messages = new SyntheticHl7v2Generator(session.Options.Seed).AdtMessages(session.Options.Patients, 3).ToArray();
         var connections = new TcpClient?[session.Options.Connections];
         var next = -1;
         try
@@ -32,7 +35,8 @@ public static class Hl7v2Scenario
             var m = await LoadRunner.RunAsync(session.Options.Connections, session.Warmup, session.Duration, async (worker, token) =>
             {
                 var tcp = connections[worker.Index] ??= await ConnectAsync(port, token);
-                var frame = messages[(int)((uint)Interlocked.Increment(ref next) % (uint)messages.Length)];
+                var sent = Interlocked.Increment(ref next);
+                var frame = MllpFraming.Frame(WithControlId(messages[(int)((uint)sent % (uint)messages.Length)], $"BENCH{sent}"));
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
@@ -54,6 +58,16 @@ public static class Hl7v2Scenario
         {
             foreach (var c in connections) c?.Dispose();
         }
+    }
+
+    /// <summary><paramref name="message"/> with MSH-10 (the control id) replaced.</summary>
+    internal static string WithControlId(string message, string controlId)
+    {
+        var end = message.IndexOf('\r');
+        var msh = (end < 0 ? message : message[..end]).Split('|');
+        if (msh.Length < 10 || msh[0] != "MSH") throw new ArgumentException("The message does not start with an MSH segment of ten fields.", nameof(message));
+        msh[9] = controlId;
+        return string.Join('|', msh) + (end < 0 ? "" : message[end..]);
     }
 
     private static async Task<bool> ListensAsync(int port, CancellationToken ct)
