@@ -29,22 +29,8 @@ public sealed class WriteLocks
     /// SQLite only: holds the in-process gate without a transaction, so that no gateway write is open
     /// while <see cref="SqliteCheckpointer"/> restarts the write-ahead log.
     /// </summary>
-    public async Task<IAsyncDisposable> EnterSqliteGateAsync(CancellationToken ct)
-    {
-        await _sqliteGate.WaitAsync(ct);
-        return new Released(_sqliteGate);
-    }
-
-    private sealed class Released(SemaphoreSlim gate) : IAsyncDisposable
-    {
-        private int _released;
-
-        public ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
-            return ValueTask.CompletedTask;
-        }
-    }
+    public Task<Interop.Core.Threading.SemaphoreLease> EnterSqliteGateAsync(CancellationToken ct) =>
+        Interop.Core.Threading.SemaphoreLease.EnterAsync(_sqliteGate, ct);
 
     public sealed class Gate(InteropDbContext db, SemaphoreSlim? held) : IAsyncDisposable
     {

@@ -16,19 +16,6 @@ public sealed class TransactionAdmission
     public static int Limit => Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>Waits for a slot; disposing the result frees it.</summary>
-    public async Task<IDisposable> EnterAsync(CancellationToken ct)
-    {
-        await _slots.WaitAsync(ct);
-        return new Slot(_slots);
-    }
-
-    private sealed class Slot(SemaphoreSlim slots) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
-        }
-    }
+    public async Task<IDisposable> EnterAsync(CancellationToken ct) =>
+        await Interop.Core.Threading.SemaphoreLease.EnterAsync(_slots, ct);
 }
