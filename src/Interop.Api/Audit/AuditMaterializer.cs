@@ -56,7 +56,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
 
     // With the journal in a file of its own (SQLite, decision 0010): rows an earlier version left in the
     // audit_journal table are stored first, until the table is found empty.
-    private IAuditJournal? _leftInTable = journal is SqliteFileAuditJournal ? new TableAuditJournal(scopes) : null;
+    private volatile IAuditJournal? _leftInTable = journal is SqliteFileAuditJournal ? new TableAuditJournal(scopes) : null;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appended;
