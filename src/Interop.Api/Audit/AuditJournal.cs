@@ -33,8 +33,11 @@ public interface IAuditJournal
     void Stored(AuditJournalBatch batch);
 }
 
-/// <summary>Rows read from a journal, and where the journal stood when they were read.</summary>
-public sealed record AuditJournalBatch(IReadOnlyList<AuditJournalRow> Rows, long StoredThrough);
+/// <summary>
+/// Rows read from a journal, and where the journal stood when they were read; <paramref name="LeftInTable"/>
+/// when a journal file hands out rows an earlier version left in the <c>audit_journal</c> table.
+/// </summary>
+public sealed record AuditJournalBatch(IReadOnlyList<AuditJournalRow> Rows, long StoredThrough, bool LeftInTable = false);
 
 /// <summary>
 /// The journal as the <c>audit_journal</c> table of the gateway's database: rows are appended in the

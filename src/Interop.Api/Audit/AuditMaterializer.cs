@@ -53,10 +53,6 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
     private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
-
-    // With the journal in a file of its own (SQLite, decision 0010): rows an earlier version left in the
-    // audit_journal table are stored first, until the table is found empty.
-    private volatile IAuditJournal? _leftInTable = journal is SqliteFileAuditJournal ? new TableAuditJournal(scopes) : null;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appended;
@@ -119,9 +115,6 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
     public async Task CatchUpAsync(CancellationToken ct, string? patientId = null, bool allViews = false)
     {
         var target = await journal.LastIdAsync(ct);
-        // Rows an earlier version left in the main file's table come first (decision 0010).
-        while (_leftInTable is not null)
-            if (await MaterializeBatchAsync(null, ct) < 0) await Task.Delay(10, ct);
         while (target is not null)
         {
             var done = await MaterializeBatchAsync(target, ct);
@@ -209,16 +202,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
 
             // Each row becomes one indexed AuditEvent (its patients' views wait as plain rows), so a
             // batch of BatchSize rows is a bounded transaction.
-            var source = _leftInTable ?? journal;
-            var batch = await source.PendingAsync(db, source == journal ? upTo : null, batchSize, ct);
+            var batch = await journal.PendingAsync(db, upTo, batchSize, ct);
             var rows = batch.Rows;
-            if (rows.Count == 0 && source != journal)
-            {
-                _leftInTable = null;
-                source = journal;
-                batch = await source.PendingAsync(db, upTo, batchSize, ct);
-                rows = batch.Rows;
-            }
             if (rows.Count == 0)
             {
                 if (upTo is null) Drained(appendedBefore);
@@ -227,13 +212,13 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             var (events, views) = await BuildEventsAsync(db, rows.Select(Parse).ToList(), ct);
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
             var built = Stopwatch.GetElapsedTime(started);
-            var claimed = await ClaimAndStoreAsync(store, () => source.ClaimAsync(db, batch, ct), prepared, async () =>
+            var claimed = await ClaimAndStoreAsync(store, () => journal.ClaimAsync(db, batch, ct), prepared, async () =>
             {
                 db.AuditPendingViews.AddRange(views);
                 await db.SaveChangesAsync(ct);
             }, ct);
             if (!claimed) return -1;
-            source.Stored(batch);
+            journal.Stored(batch);
 
             Interlocked.Add(ref _materialized, rows.Count);
             Interlocked.Add(ref _viewsWaiting, views.Count);

@@ -21,7 +21,9 @@ namespace Interop.Api.Audit;
 /// whenever either side crashes. Rows at or below the cursor are deleted by the next append. Ids
 /// come from <c>AUTOINCREMENT</c> and are assigned under the file's write lock, so they commit in id
 /// order and are never reused; at start the sequence is raised to the cursor, so a journal file
-/// replaced by an empty one cannot hand out ids the cursor would skip.
+/// replaced by an empty one cannot hand out ids the cursor would skip. Rows an earlier version left
+/// in the main file's <c>audit_journal</c> table are handed out first, and claimed there by deleting
+/// them, until the table is found empty.
 /// </remarks>
 public sealed class SqliteFileAuditJournal(IServiceScopeFactory scopes, string connectionString) : IAuditJournal, IAsyncDisposable
 {
@@ -43,6 +45,8 @@ public sealed class SqliteFileAuditJournal(IServiceScopeFactory scopes, string c
     private SqliteConnection? _writerConnection;
     private long _storedThrough;
     private long _deletedThrough;
+    private readonly TableAuditJournal _leftInTable = new(scopes);
+    private volatile bool _tableEmpty;
 
     /// <summary>
     /// The journal file's connection string for a main database's, or null when the main database
@@ -117,6 +121,13 @@ public sealed class SqliteFileAuditJournal(IServiceScopeFactory scopes, string c
 
     public async Task<AuditJournalBatch> PendingAsync(InteropDbContext db, long? upTo, int take, CancellationToken ct)
     {
+        if (!_tableEmpty)
+        {
+            // The table's ids are not this file's, so upTo does not apply to them.
+            var left = await _leftInTable.PendingAsync(db, null, take, ct);
+            if (left.Rows.Count > 0) return left with { LeftInTable = true };
+            _tableEmpty = true;
+        }
         await EnsureInitializedAsync(ct);
         var cursor = await CursorAsync(db, ct);
         InterlockedMax(ref _storedThrough, cursor);
@@ -135,13 +146,17 @@ public sealed class SqliteFileAuditJournal(IServiceScopeFactory scopes, string c
 
     public async Task<bool> ClaimAsync(InteropDbContext db, AuditJournalBatch batch, CancellationToken ct)
     {
+        if (batch.LeftInTable) return await _leftInTable.ClaimAsync(db, batch, ct);
         var last = batch.Rows[^1].Id;
         return await db.AuditJournalCursor
             .Where(c => c.Id == AuditJournalCursorRow.Single && c.StoredThrough == batch.StoredThrough)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.StoredThrough, last), ct) == 1;
     }
 
-    public void Stored(AuditJournalBatch batch) => InterlockedMax(ref _storedThrough, batch.Rows[^1].Id);
+    public void Stored(AuditJournalBatch batch)
+    {
+        if (!batch.LeftInTable) InterlockedMax(ref _storedThrough, batch.Rows[^1].Id);
+    }
 
     private static Task<long> CursorAsync(InteropDbContext db, CancellationToken ct) =>
         db.AuditJournalCursor.AsNoTracking().Where(c => c.Id == AuditJournalCursorRow.Single).Select(c => c.StoredThrough).SingleAsync(ct);
