@@ -22,6 +22,15 @@ public sealed class StorageOptions
     /// </summary>
     public TimeSpan SqliteCheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// SQLite only: a search of one type with one criterion and no <c>_sort</c> whose criterion has at
+    /// least this many index rows (and at least a thirtieth of all rows) walks the rows in id order and
+    /// stops at the page instead of listing every match first (docs/search.md, "Broad criteria on
+    /// SQLite"). Zero turns it off.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int SqliteBroadCriterionRows { get; set; } = 1_000;
+
     /// <summary>Most DbContext instances kept for reuse.</summary>
     [Range(1, 4096)]
     public int PoolSize { get; set; } = 256;

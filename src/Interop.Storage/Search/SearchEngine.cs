@@ -13,7 +13,8 @@ namespace Interop.Storage.Search;
 /// chains, <c>_has</c>, scope constraints, <c>_sort</c> with keyset paging under a snapshot bound,
 /// <c>_total</c>, includes, and whether consent withheld any match.
 /// </summary>
-public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry registry, PageTokenCodec pages, TimeProvider time)
+public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry registry, PageTokenCodec pages, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<StorageOptions> options)
 {
     /// <summary>Most rows one <c>_include</c>/<c>_revinclude</c> directive adds to a page.</summary>
     public const int MaxIncludedPerDirective = 1000;
@@ -27,12 +28,15 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         var visible = store.Visible(request.Access, currentOnly: true);
         var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow(), store.Db);
         var scope = ScopePredicate(query.ResourceTypes, request.ScopeConstraints, builder);
-        var matches = Matching(visible, query, builder, scope);
+        var criteria = builder.All(query.Criteria, query.ResourceTypes);
+        var matches = Matching(visible, query, criteria, scope);
+        // On SQLite, a broad sole criterion is tested row by row where rows are walked anyway.
+        var broad = await BroadAsync(query, criteria, ct);
 
         int? total = null;
         if (query.Summary == SummaryMode.Count || query.Total is TotalMode.Accurate or TotalMode.Estimate)
             total = await matches.CountAsync(ct);
-        var withheld = await WithheldAsync(query, request.Access, visible, builder, scope, ct);
+        var withheld = await WithheldAsync(query, request.Access, visible, criteria, testEach: broad is not null, builder, scope, ct);
         if (query.Summary == SummaryMode.Count || query.Count == 0)
             return new SearchResult([], [], total, null, withheld);
 
@@ -50,7 +54,9 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         var snapshot = after?.Snapshot ?? await store.Db.Resources.MaxAsync(r => (long?)r.Id, ct) ?? 0;
         var page = matches.Where(r => r.Id <= snapshot);
         if (after is not null) page = page.Where(SearchSortBuilder.After(keys, after.Keys, after.LastRowId));
-        var rows = await SearchSortBuilder.Order(page, keys).Take(query.Count + 1).ToListAsync(ct);
+        var rows = keys.Count == 0 && broad is { } matchingRows
+            ? await PageOfBroadAsync(query, visible, builder, scope, page, matchingRows, after?.LastRowId ?? 0, snapshot, ct)
+            : await SearchSortBuilder.Order(page, keys).Take(query.Count + 1).ToListAsync(ct);
 
         string? next = null;
         if (rows.Count > query.Count)
@@ -75,15 +81,16 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     {
         var visible = store.Visible(access ?? ReadAccess.Unrestricted, currentOnly: true);
         var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow(), store.Db);
-        var matches = Matching(visible, query with { ResourceTypes = [type] }, builder, null);
+        var typed = query with { ResourceTypes = [type] };
+        var matches = Matching(visible, typed, builder.All(typed.Criteria, typed.ResourceTypes), null);
         return await matches.OrderBy(r => r.Id).Select(r => r.ResourceId).Take(limit).ToListAsync(ct);
     }
 
     private static IQueryable<ResourceVersionRow> Matching(
-        IQueryable<ResourceVersionRow> source, SearchQuery query, SearchPredicateBuilder builder, Expression<Func<ResourceVersionRow, bool>>? scope)
+        IQueryable<ResourceVersionRow> source, SearchQuery query, Expression<Func<ResourceVersionRow, bool>>? criteria,
+        Expression<Func<ResourceVersionRow, bool>>? scope)
     {
         var rows = source.Where(r => r.IsCurrent && !r.IsDeleted);
-        var criteria = builder.All(query.Criteria, query.ResourceTypes);
         if (query.ResourceTypes.Count == 1)
         {
             // When a criterion already confines the rows to index rows of this type, the type test
@@ -100,6 +107,22 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
             rows = rows.Where(r => types.Contains(r.ResourceType));
         }
         if (criteria is not null) rows = rows.Where(criteria);
+        if (scope is not null) rows = rows.Where(scope);
+        return rows;
+    }
+
+    /// <summary>
+    /// <see cref="Matching"/> of one type with the criteria as correlated EXISTS tests
+    /// (<see cref="SearchPredicateBuilder.AllCorrelated"/>), for a plan that walks rows from
+    /// elsewhere and tests each. The type is tested with <c>COLLATE NOCASE</c> (FHIR type names differ
+    /// by more than case) so that SQLite cannot start from the type index instead.
+    /// </summary>
+    private static IQueryable<ResourceVersionRow> MatchingEach(
+        IQueryable<ResourceVersionRow> source, SearchQuery query, SearchPredicateBuilder builder, Expression<Func<ResourceVersionRow, bool>>? scope)
+    {
+        var type = query.ResourceTypes[0];
+        var rows = source.Where(r => r.IsCurrent && !r.IsDeleted && EF.Functions.Collate(r.ResourceType, "NOCASE") == type);
+        if (builder.AllCorrelated(query.Criteria) is { } criteria) rows = rows.Where(criteria);
         if (scope is not null) rows = rows.Where(scope);
         return rows;
     }
@@ -122,16 +145,66 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         return body is null ? null : Expression.Lambda<Func<ResourceVersionRow, bool>>(body, r);
     }
 
+    /// <summary>
+    /// On SQLite, for a search of one type whose criteria are one index test: how many index rows make
+    /// the criterion broad (at least <see cref="StorageOptions.SqliteBroadCriterionRows"/>, and a
+    /// thirtieth of the rows), when it has at least that many; otherwise null. Counting stops there,
+    /// and below it has read the entries the usual plan reads next, so it costs little either way.
+    /// A broad criterion gets its page from <see cref="PageOfBroadAsync"/> (in id order, no
+    /// <c>_sort</c>) and its "withheld?" answer by testing the consent candidates one by one.
+    /// </summary>
+    private async Task<long?> BroadAsync(SearchQuery query, Expression<Func<ResourceVersionRow, bool>>? criteria, CancellationToken ct)
+    {
+        var least = options.Value.SqliteBroadCriterionRows;
+        if (store.Db.Provider != StorageProvider.Sqlite || least <= 0 || query.ResourceTypes.Count != 1 || criteria is null
+            || SearchPredicateBuilder.SoleIndexSubquery(criteria, ((IQueryable<ResourceVersionRow>)store.Db.Resources).Provider) is not { } indexRows)
+            return null;
+        var rows = await store.Db.Resources.MaxAsync(r => (long?)r.Id, ct) ?? 0;
+        var broad = Math.Max(least, rows / 30);
+        return await indexRows.Take((int)Math.Min(broad, int.MaxValue)).CountAsync(ct) >= broad ? broad : null;
+    }
+
+    /// <summary>
+    /// The page of a broad criterion (<see cref="BroadAsync"/>) on SQLite. The usual plan,
+    /// <c>r.Id IN (SELECT ResourceRowId ...)</c>, lists every matching index row before the first
+    /// page: 37 ms for <c>Observation?date=lt2019-01-01</c> at 300,000 resources (73,000 matches).
+    /// Walking the rows in id order from the page's start and testing each with a correlated EXISTS
+    /// on the index rows' <c>ResourceRowId</c> stops when the page is full: 1 ms. That walk costs the
+    /// whole table when matches are few or lie late (a criterion on <c>_lastUpdated</c>), so it is
+    /// confined to a window of ids in which a criterion this broad, spread evenly, would fill the page
+    /// four times over; the rest of the page, if any, comes from the usual plan after the window. The
+    /// row type is tested with <c>COLLATE NOCASE</c> (type names differ by more than case) so that
+    /// SQLite cannot start from the type index and sort; without a type test on them, the index rows
+    /// are looked up by <c>ResourceRowId</c>.
+    /// </summary>
+    private async Task<List<ResourceVersionRow>> PageOfBroadAsync(SearchQuery query, IQueryable<ResourceVersionRow> visible,
+        SearchPredicateBuilder builder, Expression<Func<ResourceVersionRow, bool>>? scope, IQueryable<ResourceVersionRow> page,
+        long broad, long afterId, long snapshot, CancellationToken ct)
+    {
+        var take = query.Count + 1;
+        var window = Math.Min(snapshot, afterId + Math.Max(take, 4 * take * snapshot / broad));
+        var walk = MatchingEach(visible, query, builder, scope);
+        var rows = await walk.Where(r => r.Id > afterId && r.Id <= window).OrderBy(r => r.Id).Take(take).ToListAsync(ct);
+        if (rows.Count < take && window < snapshot)
+            rows.AddRange(await page.Where(r => r.Id > window).OrderBy(r => r.Id).Take(take - rows.Count).ToListAsync(ct));
+        return rows;
+    }
+
     // Architecture decision 7: say that something was withheld, decided by EXISTS (a row meeting the
     // criteria within the caller's patient confinement that consent excludes); never which or how many.
+    // With `testEach` (a broad criterion, see BroadAsync) and a list of candidates, the candidates are
+    // walked and each is tested against the criteria: listing every match of
+    // `Observation?date=lt2019-01-01` at 300,000 resources to intersect it with 2,883 candidates took
+    // 116 ms; testing the candidates, 8 ms.
     private async Task<bool> WithheldAsync(
-        SearchQuery query, ReadAccess access, IQueryable<ResourceVersionRow> visible, SearchPredicateBuilder builder,
-        Expression<Func<ResourceVersionRow, bool>>? scope, CancellationToken ct)
+        SearchQuery query, ReadAccess access, IQueryable<ResourceVersionRow> visible, Expression<Func<ResourceVersionRow, bool>>? criteria,
+        bool testEach, SearchPredicateBuilder builder, Expression<Func<ResourceVersionRow, bool>>? scope, CancellationToken ct)
     {
         if (access.Consent is null) return false;
-        var unfiltered = Matching(store.Visible(access with { Consent = null }, currentOnly: true), query, builder, scope);
-        if (ConsentFilter.WithholdingCandidates(store.Db, access) is { } candidates)
-            unfiltered = unfiltered.Where(r => candidates.Contains(r.Id));
+        var everyone = store.Visible(access with { Consent = null }, currentOnly: true);
+        var candidates = ConsentFilter.WithholdingCandidates(store.Db, access);
+        var unfiltered = testEach && candidates is not null ? MatchingEach(everyone, query, builder, scope) : Matching(everyone, query, criteria, scope);
+        if (candidates is not null) unfiltered = unfiltered.Where(r => candidates.Contains(r.Id));
         var hidden = unfiltered.Where(r => !visible.Any(v => v.Id == r.Id));
         // PostgreSQL plans EXISTS for its first row: it expected one soon and walked the primary key
         // and every match against the candidates in a nested loop, 141 ms for a broad token criterion

@@ -40,6 +40,33 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
     }
 
     /// <summary>
+    /// The criteria of <see cref="All"/> with every index test on the searched row written as a
+    /// correlated EXISTS keyed by the row's id (<c>EXISTS (SELECT 1 FROM search_dates s WHERE
+    /// s.ResourceRowId = r.Id AND ...)</c>) instead of <c>r.Id IN (SELECT ResourceRowId ...)</c>, and
+    /// without a resource type test on the index rows: the caller tests the type on the row. The form
+    /// for walking rows in id order and stopping when the page is full (the search engine's plan for
+    /// a broad criterion on SQLite); null when there are none.
+    /// </summary>
+    public Expression<Func<ResourceVersionRow, bool>>? AllCorrelated(IEnumerable<SearchCriterion> criteria)
+    {
+        // The row's types are not registered, so AnyRow writes the navigation form (r.Dates.Any(...)).
+        var r = Expression.Parameter(typeof(ResourceVersionRow), "r");
+        Expression? body = null;
+        foreach (var criterion in criteria) body = And(body, Criterion(criterion, 0, r));
+        return body is null ? null : Expression.Lambda<Func<ResourceVersionRow, bool>>(body, r);
+    }
+
+    /// <summary>
+    /// The index rows' ids when <paramref name="criteria"/> (from <see cref="All"/> for one type) is
+    /// exactly one <c>r.Id IN (subquery)</c>, as a query of <paramref name="provider"/>; else null.
+    /// </summary>
+    public static IQueryable<long>? SoleIndexSubquery(Expression<Func<ResourceVersionRow, bool>> criteria, IQueryProvider provider) =>
+        criteria.Body is MethodCallExpression { Arguments: [var ids, MemberExpression { Member.Name: nameof(ResourceVersionRow.Id), Expression: var target }] } call
+        && call.Method == QueryableContains && target == criteria.Parameters[0]
+            ? provider.CreateQuery<long>(ids)
+            : null;
+
+    /// <summary>
     /// Alternatives ORed, each an AND of criteria (SMART v2 scope constraints: any granting scope
     /// may admit a row); null when unconstrained.
     /// </summary>

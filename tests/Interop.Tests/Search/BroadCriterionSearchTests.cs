@@ -1,0 +1,160 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Interop.Core.Known;
+using Interop.Storage;
+using Interop.Tests.Infrastructure;
+using NUnit.Framework;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Tests.Search;
+
+/// <summary>
+/// A broad sole criterion on SQLite is answered by walking rows in id order within a window and
+/// stopping at the page, with the usual plan after the window, and "was anything withheld?" tests
+/// the consent candidates one by one (docs/search.md, "Broad criteria on SQLite"). The threshold is
+/// lowered here so that a few hundred rows count as broad; the same assertions run with the plan
+/// off (0) and on PostgreSQL, which never uses it, so all three must give the same answers.
+/// </summary>
+[TestFixture(StorageProvider.Sqlite, 150)]
+[TestFixture(StorageProvider.Sqlite, 0)]
+[TestFixture(StorageProvider.PostgreSql, 150)]
+public sealed class BroadCriterionSearchTests(StorageProvider provider, int broadRows) : ApiFixture(provider)
+{
+    private readonly List<string> _of2020 = [];
+    private string _patient = "";
+    private string _sensitive = "";
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Storage:SqliteBroadCriterionRows"] = broadRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    [OneTimeSetUp]
+    public async Task SeedAsync()
+    {
+        await RegisterOrganizationAsync("RBQ");
+        _patient = await CreateAsync(Builders.Patient("Broad", "Bea"));
+        // In creation (row id) order: 160 Observations of 2020; 120 rows that do not match
+        // Observation?date=ge2020-01-01 (Observations of 2010, and Encounters of 2020, whose `date`
+        // is another type's parameter); 40 more Observations of 2020. A page that starts late in
+        // the first run reaches past the window into the gap and is completed by the usual plan.
+        _of2020.AddRange(await PostAllAsync(Enumerable.Range(0, 160).Select(i => Dated(Builders.Observation(_patient, "broad", i), 2020, i))));
+        await PostAllAsync(Enumerable.Range(0, 60).Select(i => Dated(Builders.Observation(_patient, "broad", i), 2010, i)));
+        await PostAllAsync(Enumerable.Range(0, 60).Select(i => (Resource)new Encounter
+        {
+            Status = Encounter.EncounterStatus.Finished,
+            Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB"),
+            Subject = new ResourceReference($"Patient/{_patient}"),
+            Period = new Period { StartElement = new FhirDateTime(new DateTimeOffset(2020, 3, 1 + i % 28, 9, 0, 0, TimeSpan.Zero)) },
+        }));
+        _of2020.AddRange(await PostAllAsync(Enumerable.Range(0, 40).Select(i => Dated(Builders.Observation(_patient, "broad", i), 2020, i))));
+
+        // Withheld from a hospital clinician: a psychiatry-labelled Observation of 2020 recorded by the operator.
+        var sensitive = Dated(Builders.Observation(_patient, "broad", 0), 2020, 0);
+        sensitive.Meta = new Meta { Security = [new Coding(KnownSystems.V3ActCode, "PSY")] };
+        _sensitive = await CreateAsync(sensitive);
+    }
+
+    [Test]
+    public async Task Following_next_to_the_end_gives_every_match_once_in_creation_order()
+    {
+        var seen = await AllPagesAsync("/fhir/Observation?date=ge2020-01-01&_count=7", Client);
+        Assert.That(seen, Is.EqualTo(_of2020.Append(_sensitive)));
+    }
+
+    [Test]
+    public async Task Small_pages_and_the_total_agree_with_one_large_page()
+    {
+        var small = await AllPagesAsync("/fhir/Observation?date=ge2020-01-01&_count=3", Client);
+        var large = await SearchAsync("/fhir/Observation?date=ge2020-01-01&_count=1000&_total=accurate", Client);
+        Assert.That(small, Is.EqualTo(MatchIds(large)));
+        Assert.That(large.Total, Is.EqualTo(_of2020.Count + 1));
+    }
+
+    [Test]
+    public async Task Another_type_with_the_same_parameter_is_not_matched()
+    {
+        var observations = await AllPagesAsync("/fhir/Observation?date=lt2015-01-01&_count=100", Client);
+        Assert.That(observations, Has.Count.EqualTo(60));
+        var encounters = await AllPagesAsync("/fhir/Encounter?date=ge2020-01-01&_count=100", Client);
+        Assert.That(encounters, Has.Count.EqualTo(60));
+    }
+
+    [Test]
+    public async Task A_withheld_match_is_flagged_and_left_out_and_a_withheld_non_match_is_not_flagged()
+    {
+        var clinician = ClientFor("RBQ", "clinician", "user/*.rs");
+        var response = await clinician.SendAsync(HttpMethod.Get, "/fhir/Observation?date=ge2020-01-01&_count=500");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        var bundle = await response.ReadAsync<Bundle>();
+        Assert.That(MatchIds(bundle), Is.EqualTo(_of2020));
+        Assert.That(Suppressed(bundle), Is.True);
+        Assert.That(text, Does.Not.Contain(_sensitive));
+
+        bundle = await SearchAsync("/fhir/Observation?date=lt2015-01-01&_count=500", clinician);
+        Assert.That(MatchIds(bundle), Has.Count.EqualTo(60));
+        Assert.That(Suppressed(bundle), Is.False);
+    }
+
+    private static Observation Dated(Observation observation, int year, int i)
+    {
+        observation.Effective = new FhirDateTime(new DateTimeOffset(year, 1 + i % 12, 1 + i % 28, 8, 0, 0, TimeSpan.Zero));
+        return observation;
+    }
+
+    /// <summary>Creates the resources in transactions of 50 and returns their ids in creation order.</summary>
+    private async Task<List<string>> PostAllAsync(IEnumerable<Resource> resources)
+    {
+        var ids = new List<string>();
+        foreach (var chunk in resources.Chunk(50))
+        {
+            var transaction = new Bundle { Type = Bundle.BundleType.Transaction };
+            foreach (var resource in chunk)
+                transaction.Entry.Add(new Bundle.EntryComponent
+                {
+                    Resource = resource,
+                    Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = resource.TypeName },
+                });
+            var response = await Client.SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(transaction));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+            var result = await response.ReadAsync<Bundle>();
+            ids.AddRange(result.Entry.Select(e => e.Response.Location.Split('/')[1]));
+        }
+        return ids;
+    }
+
+    private async Task<string> CreateAsync(Resource resource)
+    {
+        var response = await Client.SendAsync(HttpMethod.Post, $"/fhir/{resource.TypeName}", FhirHttp.JsonBody(resource));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await response.ReadAsync<Resource>()).Id!;
+    }
+
+    private async Task<List<string>> AllPagesAsync(string url, HttpClient client)
+    {
+        var seen = new List<string>();
+        string? next = url;
+        while (next is not null)
+        {
+            var bundle = await SearchAsync(next, client);
+            seen.AddRange(MatchIds(bundle));
+            next = bundle.NextLink?.ToString();
+        }
+        return seen;
+    }
+
+    private static async Task<Bundle> SearchAsync(string url, HttpClient client)
+    {
+        var response = await client.SendAsync(HttpMethod.Get, url);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"{url}: {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadAsync<Bundle>();
+    }
+
+    private static List<string> MatchIds(Bundle bundle) =>
+        bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id!).ToList();
+
+    private static bool Suppressed(Bundle bundle) =>
+        bundle.Entry.Any(e => e.Search?.Mode == Bundle.SearchEntryMode.Outcome
+            && ((OperationOutcome)e.Resource).Issue.Any(i => i.Code == OperationOutcome.IssueType.Suppressed));
+}
