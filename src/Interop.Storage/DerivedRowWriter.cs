@@ -94,6 +94,14 @@ internal static class DerivedRowWriter
         await batch.FlushAsync(ct);
     }
 
+    /// <summary>Inserts rows of one table whose key the database generates, without reading the keys back.</summary>
+    public static async Task InsertRowsAsync<T>(InteropDbContext db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    {
+        var batch = new Batch(db);
+        await AddAsync(batch, rows as List<T> ?? [.. rows], ct);
+        await batch.FlushAsync(ct);
+    }
+
     private static async Task AddAsync<T>(Batch batch, List<T> rows, CancellationToken ct) where T : class
     {
         if (rows.Count == 0) return;

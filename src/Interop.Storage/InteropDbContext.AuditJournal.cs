@@ -14,6 +14,16 @@ public abstract partial class InteropDbContext
     /// <summary>Patients' views of accesses, built and waiting to be stored as AuditEvents.</summary>
     public DbSet<AuditPendingViewRow> AuditPendingViews => Set<AuditPendingViewRow>();
 
+    /// <summary>
+    /// Inserts patients' views inside the open transaction the way a write's index rows are inserted
+    /// (one prepared statement on SQLite, one <c>unnest</c> on PostgreSQL, multi-row VALUES elsewhere),
+    /// not through the change tracker: a page of twenty search results has twenty views, and on SQLite
+    /// EF Core sent each as a statement of its own (a third of storing a batch of search events).
+    /// Their ids are not read back.
+    /// </summary>
+    public Task InsertPendingViewsAsync(IReadOnlyList<AuditPendingViewRow> views, CancellationToken ct) =>
+        DerivedRowWriter.InsertRowsAsync(this, views, ct);
+
     private static void ConfigureAuditJournal(ModelBuilder b)
     {
         b.Entity<AuditJournalRow>(e =>

@@ -212,11 +212,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             var (events, views) = await BuildEventsAsync(db, rows.Select(Parse).ToList(), ct);
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
             var built = Stopwatch.GetElapsedTime(started);
-            var claimed = await ClaimAndStoreAsync(store, () => journal.ClaimAsync(db, batch, ct), prepared, async () =>
-            {
-                db.AuditPendingViews.AddRange(views);
-                await db.SaveChangesAsync(ct);
-            }, ct);
+            var claimed = await ClaimAndStoreAsync(store, () => journal.ClaimAsync(db, batch, ct), prepared,
+                () => db.InsertPendingViewsAsync(views, ct), ct);
             if (!claimed) return -1;
             journal.Stored(batch);
 
