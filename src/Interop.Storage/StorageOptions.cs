@@ -23,13 +23,13 @@ public sealed class StorageOptions
     public TimeSpan SqliteCheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// SQLite only: a search of one type with one criterion and no <c>_sort</c> whose criterion has at
-    /// least this many index rows (and at least a thirtieth of all rows) walks the rows in id order and
-    /// stops at the page instead of listing every match first (docs/search.md, "Broad criteria on
-    /// SQLite"). Zero turns it off.
+    /// SQLite and PostgreSQL: a search of one type with one criterion and no <c>_sort</c> whose
+    /// criterion has at least this many index rows (and at least a thirtieth of all rows) finds its
+    /// page within a window of row ids instead of taking every match first (docs/search.md, "Broad
+    /// criteria"). Zero turns it off.
     /// </summary>
     [Range(0, int.MaxValue)]
-    public int SqliteBroadCriterionRows { get; set; } = 1_000;
+    public int BroadCriterionRows { get; set; } = 1_000;
 
     /// <summary>Most DbContext instances kept for reuse.</summary>
     [Range(1, 4096)]

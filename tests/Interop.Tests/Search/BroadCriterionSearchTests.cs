@@ -9,15 +9,16 @@ using Task = System.Threading.Tasks.Task;
 namespace Interop.Tests.Search;
 
 /// <summary>
-/// A broad sole criterion on SQLite is answered by walking rows in id order within a window and
-/// stopping at the page, with the usual plan after the window, and "was anything withheld?" tests
-/// the consent candidates one by one (docs/search.md, "Broad criteria on SQLite"). The threshold is
-/// lowered here so that a few hundred rows count as broad; the same assertions run with the plan
-/// off (0) and on PostgreSQL, which never uses it, so all three must give the same answers.
+/// A broad sole criterion finds its page within a window of row ids, with the usual plan after the
+/// window; on SQLite the window's rows are walked and tested one by one, and "was anything withheld?"
+/// tests the consent candidates one by one (docs/search.md, "Broad criteria"). The threshold is
+/// lowered here so that a few hundred rows count as broad; the same assertions run with the plan off
+/// (0) on each provider, so the answers must be the same with and without it.
 /// </summary>
 [TestFixture(StorageProvider.Sqlite, 150)]
 [TestFixture(StorageProvider.Sqlite, 0)]
 [TestFixture(StorageProvider.PostgreSql, 150)]
+[TestFixture(StorageProvider.PostgreSql, 0)]
 public sealed class BroadCriterionSearchTests(StorageProvider provider, int broadRows) : ApiFixture(provider)
 {
     private readonly List<string> _of2020 = [];
@@ -26,7 +27,7 @@ public sealed class BroadCriterionSearchTests(StorageProvider provider, int broa
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Storage:SqliteBroadCriterionRows"] = broadRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Storage:BroadCriterionRows"] = broadRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     [OneTimeSetUp]
