@@ -22,6 +22,7 @@ namespace Interop.Tests.Search;
 public sealed class BroadCriterionSearchTests(StorageProvider provider, int broadRows) : ApiFixture(provider)
 {
     private readonly List<string> _of2020 = [];
+    private readonly List<string> _of2010 = [];
     private string _patient = "";
     private string _sensitive = "";
 
@@ -40,7 +41,7 @@ public sealed class BroadCriterionSearchTests(StorageProvider provider, int broa
         // is another type's parameter); 40 more Observations of 2020. A page that starts late in
         // the first run reaches past the window into the gap and is completed by the usual plan.
         _of2020.AddRange(await PostAllAsync(Enumerable.Range(0, 160).Select(i => Dated(Builders.Observation(_patient, "broad", i), 2020, i))));
-        await PostAllAsync(Enumerable.Range(0, 60).Select(i => Dated(Builders.Observation(_patient, "broad", i), 2010, i)));
+        _of2010.AddRange(await PostAllAsync(Enumerable.Range(0, 60).Select(i => Dated(Builders.Observation(_patient, "broad", i), 2010, i))));
         await PostAllAsync(Enumerable.Range(0, 60).Select(i => (Resource)new Encounter
         {
             Status = Encounter.EncounterStatus.Finished,
@@ -70,6 +71,19 @@ public sealed class BroadCriterionSearchTests(StorageProvider provider, int broa
         var large = await SearchAsync("/fhir/Observation?date=ge2020-01-01&_count=1000&_total=accurate", Client);
         Assert.That(small, Is.EqualTo(MatchIds(large)));
         Assert.That(large.Total, Is.EqualTo(_of2020.Count + 1));
+    }
+
+    [Test]
+    public async Task A_broad_chained_criterion_pages_through_every_match_and_withholds_like_any_other()
+    {
+        var all = _of2020.Take(160).Concat(_of2010).Concat(_of2020.Skip(160)).Append(_sensitive).ToList();
+        var seen = await AllPagesAsync("/fhir/Observation?subject:Patient.family=broad&_count=9", Client);
+        Assert.That(seen, Is.EqualTo(all));
+
+        var clinician = ClientFor("RBQ", "clinician", "user/*.rs");
+        var bundle = await SearchAsync("/fhir/Observation?subject:Patient.family=broad&_count=500", clinician);
+        Assert.That(MatchIds(bundle), Is.EqualTo(all.Take(all.Count - 1)));
+        Assert.That(Suppressed(bundle), Is.True);
     }
 
     [Test]
