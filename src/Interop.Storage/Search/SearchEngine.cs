@@ -30,8 +30,11 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         var scope = ScopePredicate(query.ResourceTypes, request.ScopeConstraints, builder);
         var criteria = builder.All(query.Criteria, query.ResourceTypes);
         var matches = Matching(visible, query, criteria, scope);
-        // A broad sole criterion is paged within a window of row ids (SQLite and PostgreSQL).
-        var broad = await BroadAsync(query, criteria, ct);
+        // A broad sole criterion is paged within a window of row ids (SQLite and PostgreSQL) and, on
+        // SQLite, "withheld?" is answered from the consent candidates; otherwise it is not counted.
+        var usesBroad = (query.Sort.Count == 0 && query.Summary != SummaryMode.Count && query.Count > 0)
+            || (store.Db.Provider == StorageProvider.Sqlite && request.Access.Consent is not null);
+        var broad = usesBroad ? await BroadAsync(query, criteria, ct) : null;
 
         int? total = null;
         if (query.Summary == SummaryMode.Count || query.Total is TotalMode.Accurate or TotalMode.Estimate)
