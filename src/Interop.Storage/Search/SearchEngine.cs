@@ -30,17 +30,17 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         var scope = ScopePredicate(query.ResourceTypes, request.ScopeConstraints, builder);
         var criteria = builder.All(query.Criteria, query.ResourceTypes);
         var matches = Matching(visible, query, criteria, scope);
-        // A broad sole criterion is paged within a window of row ids (SQLite and PostgreSQL) and, on
-        // SQLite, "withheld?" is answered from the consent candidates; otherwise it is not counted.
+        // A broad sole criterion is paged within a window of row ids, and "withheld?" is answered by
+        // testing the consent candidates (SQLite and PostgreSQL); otherwise it is not counted.
         var usesBroad = (query.Sort.Count == 0 && query.Summary != SummaryMode.Count && query.Count > 0)
-            || (store.Db.Provider == StorageProvider.Sqlite && request.Access.Consent is not null);
+            || request.Access.Consent is not null;
         var broad = usesBroad ? await BroadAsync(query, criteria, ct) : null;
 
         int? total = null;
         if (query.Summary == SummaryMode.Count || query.Total is TotalMode.Accurate or TotalMode.Estimate)
             total = await matches.CountAsync(ct);
         var withheld = await WithheldAsync(query, request.Access, visible, criteria,
-            testEach: broad is not null && store.Db.Provider == StorageProvider.Sqlite, builder, scope, ct);
+            testEach: broad is not null, builder, scope, ct);
         if (query.Summary == SummaryMode.Count || query.Count == 0)
             return new SearchResult([], [], total, null, withheld);
 
@@ -118,14 +118,16 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     /// <summary>
     /// <see cref="Matching"/> of one type with the criteria as correlated EXISTS tests
     /// (<see cref="SearchPredicateBuilder.AllCorrelated"/>), for a plan that walks rows from
-    /// elsewhere and tests each. The type is tested with <c>COLLATE NOCASE</c> (FHIR type names differ
-    /// by more than case) so that SQLite cannot start from the type index instead.
+    /// elsewhere and tests each. On SQLite the type is tested with <c>COLLATE NOCASE</c> (FHIR type
+    /// names differ by more than case) so that SQLite cannot start from the type index instead.
     /// </summary>
-    private static IQueryable<ResourceVersionRow> MatchingEach(
+    private IQueryable<ResourceVersionRow> MatchingEach(
         IQueryable<ResourceVersionRow> source, SearchQuery query, SearchPredicateBuilder builder, Expression<Func<ResourceVersionRow, bool>>? scope)
     {
         var type = query.ResourceTypes[0];
-        var rows = source.Where(r => r.IsCurrent && !r.IsDeleted && EF.Functions.Collate(r.ResourceType, "NOCASE") == type);
+        var rows = store.Db.Provider == StorageProvider.Sqlite
+            ? source.Where(r => r.IsCurrent && !r.IsDeleted && EF.Functions.Collate(r.ResourceType, "NOCASE") == type)
+            : source.Where(r => r.IsCurrent && !r.IsDeleted && r.ResourceType == type);
         if (builder.AllCorrelated(query.Criteria) is { } criteria) rows = rows.Where(criteria);
         if (scope is not null) rows = rows.Where(scope);
         return rows;
@@ -155,8 +157,8 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     /// and a thirtieth of the rows) and the index rows' ids, when it has at least that many; otherwise
     /// null. Counting stops there, and below it has read the entries the usual plan reads next, so it
     /// costs little either way. A broad criterion gets its page from <see cref="PageOfBroadAsync"/>
-    /// (in id order, no <c>_sort</c>) and, on SQLite, its "withheld?" answer by testing the consent
-    /// candidates one by one.
+    /// (in id order, no <c>_sort</c>) and its "withheld?" answer by testing the consent candidates
+    /// one by one.
     /// </summary>
     private async Task<(long Rows, IQueryable<long> IndexRows)?> BroadAsync(SearchQuery query, Expression<Func<ResourceVersionRow, bool>>? criteria, CancellationToken ct)
     {
@@ -209,7 +211,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     // With `testEach` (a broad criterion, see BroadAsync) and a list of candidates, the candidates are
     // walked and each is tested against the criteria: listing every match of
     // `Observation?date=lt2019-01-01` at 300,000 resources to intersect it with 2,883 candidates took
-    // 116 ms; testing the candidates, 8 ms.
+    // 116 ms on SQLite, testing the candidates 8 ms; on PostgreSQL `category=laboratory` 100-190 → 7 ms.
     private async Task<bool> WithheldAsync(
         SearchQuery query, ReadAccess access, IQueryable<ResourceVersionRow> visible, Expression<Func<ResourceVersionRow, bool>>? criteria,
         bool testEach, SearchPredicateBuilder builder, Expression<Func<ResourceVersionRow, bool>>? scope, CancellationToken ct)
