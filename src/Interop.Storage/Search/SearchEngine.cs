@@ -30,11 +30,14 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         var scope = ScopePredicate(query.ResourceTypes, request.ScopeConstraints, builder);
         var criteria = builder.All(query.Criteria, query.ResourceTypes);
         var matches = Matching(visible, query, criteria, scope);
+        // The newest row id, read once: the broad-criterion threshold and a first page's snapshot.
+        long? newest = null;
+        async Task<long> NewestRowAsync() => newest ??= await store.Db.Resources.MaxAsync(r => (long?)r.Id, ct) ?? 0;
         // A broad sole criterion is paged within a window of row ids, and "withheld?" is answered by
         // testing the consent candidates (SQLite and PostgreSQL); otherwise it is not counted.
         var usesBroad = (query.Sort.Count == 0 && query.Summary != SummaryMode.Count && query.Count > 0)
             || request.Access.Consent is not null;
-        var broad = usesBroad ? await BroadAsync(query, criteria, ct) : null;
+        var broad = usesBroad ? await BroadAsync(query, criteria, NewestRowAsync, ct) : null;
 
         int? total = null;
         if (query.Summary == SummaryMode.Count || query.Total is TotalMode.Accurate or TotalMode.Estimate)
@@ -55,7 +58,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
 
         // Snapshot: rows written after the first page are left out, so following next links gives
         // every match once even while data is being added.
-        var snapshot = after?.Snapshot ?? await store.Db.Resources.MaxAsync(r => (long?)r.Id, ct) ?? 0;
+        var snapshot = after?.Snapshot ?? await NewestRowAsync();
         var page = matches.Where(r => r.Id <= snapshot);
         if (after is not null) page = page.Where(SearchSortBuilder.After(keys, after.Keys, after.LastRowId));
         var rows = keys.Count == 0 && broad is { } matchingRows
@@ -160,14 +163,14 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     /// (in id order, no <c>_sort</c>) and its "withheld?" answer by testing the consent candidates
     /// one by one.
     /// </summary>
-    private async Task<(long Rows, IQueryable<long> IndexRows)?> BroadAsync(SearchQuery query, Expression<Func<ResourceVersionRow, bool>>? criteria, CancellationToken ct)
+    private async Task<(long Rows, IQueryable<long> IndexRows)?> BroadAsync(SearchQuery query, Expression<Func<ResourceVersionRow, bool>>? criteria,
+        Func<Task<long>> newestRow, CancellationToken ct)
     {
         var least = options.Value.BroadCriterionRows;
         if (store.Db.Provider is not (StorageProvider.Sqlite or StorageProvider.PostgreSql) || least <= 0 || query.ResourceTypes.Count != 1 || criteria is null
             || SearchPredicateBuilder.SoleIndexSubquery(criteria, ((IQueryable<ResourceVersionRow>)store.Db.Resources).Provider) is not { } indexRows)
             return null;
-        var rows = await store.Db.Resources.MaxAsync(r => (long?)r.Id, ct) ?? 0;
-        var broad = Math.Max(least, rows / 30);
+        var broad = Math.Max(least, await newestRow() / 30);
         return await indexRows.Take((int)Math.Min(broad, int.MaxValue)).CountAsync(ct) >= broad ? (broad, indexRows) : null;
     }
 
