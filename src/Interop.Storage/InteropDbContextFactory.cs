@@ -11,13 +11,16 @@ namespace Interop.Storage;
 /// </summary>
 public sealed class InteropDbContextFactory(IOptions<StorageOptions> options, IServiceProvider services)
 {
-    private readonly Lazy<Func<InteropDbContext>> _create = new(() => Build(options.Value, services));
+    private readonly Lazy<(Func<InteropDbContext> Create, SqliteStatementCache? Cache)> _built = new(() => Build(options.Value, services));
 
     public StorageProvider Provider => options.Value.Provider;
 
-    public InteropDbContext CreateDbContext() => _create.Value();
+    public InteropDbContext CreateDbContext() => _built.Value.Create();
 
-    private static Func<InteropDbContext> Build(StorageOptions o, IServiceProvider services)
+    /// <summary>The SQLite statement cache of the contexts made here, once one has been made (null on other providers, or when it is off).</summary>
+    public SqliteStatementCache? StatementCache => _built.IsValueCreated ? _built.Value.Cache : null;
+
+    private static (Func<InteropDbContext>, SqliteStatementCache?) Build(StorageOptions o, IServiceProvider services)
     {
         switch (o.Provider)
         {
@@ -27,7 +30,7 @@ public sealed class InteropDbContextFactory(IOptions<StorageOptions> options, IS
                 StorageServiceCollectionExtensions.ConfigurePostgreSql(b, o.ConnectionString);
                 UseHostLogging(b, services);
                 var pool = new PooledDbContextFactory<PostgreSqlInteropDbContext>(b.Options, o.PoolSize);
-                return pool.CreateDbContext;
+                return (pool.CreateDbContext, null);
             }
             case StorageProvider.SqlServer:
             {
@@ -35,17 +38,29 @@ public sealed class InteropDbContextFactory(IOptions<StorageOptions> options, IS
                 StorageServiceCollectionExtensions.ConfigureSqlServer(b, o.ConnectionString);
                 UseHostLogging(b, services);
                 var pool = new PooledDbContextFactory<SqlServerInteropDbContext>(b.Options, o.PoolSize);
-                return pool.CreateDbContext;
+                return (pool.CreateDbContext, null);
             }
             default:
             {
                 var b = new DbContextOptionsBuilder<SqliteInteropDbContext>();
+                SqliteStatementCache? cache = null;
                 StorageServiceCollectionExtensions.ConfigureSqlite(b, o.ConnectionString);
                 if (services.GetService(typeof(SqliteConnectionSetup)) is SqliteConnectionSetup setup)
                     b.AddInterceptors(setup);
+                // Compiled read statements kept per connection (decision 0011); they survive the connection's
+                // close and reopen only without the functions EF Core registers on every open.
+                // Without pooling every close ends the native connection, and a statement kept for it would
+                // only hold the closed connection's memory and file open until the garbage collector ran.
+                if (o.SqliteStatementCacheSize > 0 && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(o.ConnectionString).Pooling)
+                {
+                    b.AddInterceptors(cache = new SqliteStatementCache(o.SqliteStatementCacheSize));
+#pragma warning disable EF1001 // see SqlitePlainConnection
+                    b.ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, SqlitePlainConnection>();
+#pragma warning restore EF1001
+                }
                 UseHostLogging(b, services);
                 var pool = new PooledDbContextFactory<SqliteInteropDbContext>(b.Options, o.PoolSize);
-                return pool.CreateDbContext;
+                return (pool.CreateDbContext, cache);
             }
         }
     }

@@ -31,6 +31,13 @@ public sealed class StorageOptions
     [Range(0, int.MaxValue)]
     public int BroadCriterionRows { get; set; } = 1_000;
 
+    /// <summary>
+    /// SQLite only: compiled read statements kept per connection (<see cref="SqliteStatementCache"/>),
+    /// so a query sent again is not compiled again. Zero turns the cache off.
+    /// </summary>
+    [Range(0, 4096)]
+    public int SqliteStatementCacheSize { get; set; } = 64;
+
     /// <summary>Most DbContext instances kept for reuse.</summary>
     [Range(1, 4096)]
     public int PoolSize { get; set; } = 256;
