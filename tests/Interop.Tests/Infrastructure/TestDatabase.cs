@@ -46,7 +46,8 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             case StorageProvider.Sqlite:
                 var path = Path.Combine(Path.GetTempPath(), $"interop-test-{Guid.NewGuid():N}.db");
-                return new TestDatabase(provider, $"Data Source={path};Pooling=False", path, null, null);
+                // Pooled, as the gateway runs (its SQLite statement cache needs pooled connections, decision 0011).
+                return new TestDatabase(provider, $"Data Source={path}", path, null, null);
             case StorageProvider.PostgreSql:
                 var admin = Environment.GetEnvironmentVariable(PostgresVariable);
                 if (string.IsNullOrWhiteSpace(admin))
@@ -69,6 +70,9 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (_sqlitePath is not null)
         {
+            // Close this database's idle pooled connections (the pool keys by connection string).
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString))
+                Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
             foreach (var suffix in new[] { "", "-wal", "-shm", "-audit", "-audit-wal", "-audit-shm" })
             {
                 try { File.Delete(_sqlitePath + suffix); }
