@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ResourceStore>();
         services.AddScoped<Search.SearchEngine>();
+        services.AddSingleton<Search.BroadCriterionMemory>();
         services.AddScoped<Search.CustomSearchParameterLoader>();
         services.AddScoped<Search.ReindexJobs>();
         // A key per process unless the host registers a shared one (several instances behind a balancer need the same key).

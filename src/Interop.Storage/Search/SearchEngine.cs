@@ -14,7 +14,7 @@ namespace Interop.Storage.Search;
 /// <c>_total</c>, includes, and whether consent withheld any match.
 /// </summary>
 public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry registry, PageTokenCodec pages, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<StorageOptions> options)
+    Microsoft.Extensions.Options.IOptions<StorageOptions> options, BroadCriterionMemory memory)
 {
     /// <summary>Most rows one <c>_include</c>/<c>_revinclude</c> directive adds to a page.</summary>
     public const int MaxIncludedPerDirective = 1000;
@@ -171,7 +171,18 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
             || SearchPredicateBuilder.SoleIndexSubquery(criteria, ((IQueryable<ResourceVersionRow>)store.Db.Resources).Provider) is not { } indexRows)
             return null;
         var broad = Math.Max(least, await newestRow() / 30);
-        return await indexRows.Take((int)Math.Min(broad, int.MaxValue)).CountAsync(ct) >= broad ? (broad, indexRows) : null;
+        // A criterion counted broad moments ago is taken as broad again (BroadCriterionMemory: only the plan depends on it).
+        var key = query.Criteria.Count == 1 ? BroadCriterionMemory.KeyOf(query.ResourceTypes[0], query.Criteria[0]) : null;
+        if (key is not null && memory.WasBroad(key, broad)) return (broad, indexRows);
+        var upTo = (long)Math.Ceiling(broad * BroadCriterionMemory.Headroom);
+        var counted = await indexRows.Take((int)Math.Min(upTo, int.MaxValue)).CountAsync(ct);
+        if (counted < broad)
+        {
+            if (key is not null) memory.Narrow(key);
+            return null;
+        }
+        if (key is not null) memory.Broad(key, counted);
+        return (broad, indexRows);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using Interop.Core.Known;
 using Interop.Storage;
 using Interop.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Task = System.Threading.Tasks.Task;
 
@@ -110,6 +111,34 @@ public sealed class BroadCriterionSearchTests(StorageProvider provider, int broa
         bundle = await SearchAsync("/fhir/Observation?date=lt2015-01-01&_count=500", clinician);
         Assert.That(MatchIds(bundle), Has.Count.EqualTo(60));
         Assert.That(Suppressed(bundle), Is.False);
+    }
+
+    [Test]
+    public async Task A_criterion_remembered_broad_that_has_become_narrow_is_still_answered_exactly()
+    {
+        // 200 Observations with a code of their own (broad at this fixture's threshold, 150), of a patient
+        // of their own and undated, so the other tests' searches do not find them.
+        var patient = await CreateAsync(Builders.Patient("Remembered", "Rae"));
+        var ids = await PostAllAsync(Enumerable.Range(0, 200).Select(i =>
+        {
+            var observation = Builders.Observation(patient, "remembered", i);
+            observation.Effective = null;
+            return (Resource)observation;
+        }));
+        var url = $"/fhir/Observation?code={KnownSystems.Snomed}|remembered&_count=20";
+        Assert.That(await AllPagesAsync(url, Client), Is.EqualTo(ids));
+        var memory = Factory.Services.GetRequiredService<Interop.Storage.Search.BroadCriterionMemory>();
+        var query = Factory.Services.GetRequiredService<Interop.Core.Search.SearchQueryParser>();
+        var key = Interop.Storage.Search.BroadCriterionMemory.KeyOf("Observation",
+            query.Parse("Observation", [new("code", $"{KnownSystems.Snomed}|remembered")], Interop.Core.Search.SearchParseOptions.Strict).Criteria.Single());
+        Assert.That(key is not null && memory.WasBroad(key, broadRows), Is.EqualTo(broadRows > 0), "counted broad and remembered (when the plan is on)");
+
+        // Now narrow: all but five deleted, and searched again at once, within the memory's time.
+        foreach (var id in ids.Take(195))
+            Assert.That((await Client.DeleteAsync($"/fhir/Observation/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await AllPagesAsync(url, Client), Is.EqualTo(ids.Skip(195)));
+        var total = await SearchAsync(url + "&_total=accurate", Client);
+        Assert.That(total.Total, Is.EqualTo(5));
     }
 
     private static Observation Dated(Observation observation, int year, int i)
