@@ -59,6 +59,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
     private long _lastAppendedAt = Environment.TickCount64;
     private long _materialized;
     private long _viewsWaiting;
+    private bool _lastBatchCut; // the last batch stopped at Audit:MaxReleasedPerBatch with rows still waiting (set and read under _oneBatchAtATime / by the loop)
 
     /// <summary>Registers <see cref="Backlog"/> and <see cref="PendingViews"/> as the <c>interop.audit.backlog</c> and <c>interop.audit.pending_views</c> gauges.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -140,7 +141,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             {
                 var done = await MaterializeBatchAsync(null, stoppingToken);
                 if (done < 0) await Task.Delay(10, stoppingToken);
-                if (done == BatchSize) continue; // more is waiting: no pause
+                if (done == BatchSize || (done > 0 && _lastBatchCut)) continue; // more is waiting: no pause
                 if (done == 0)
                 {
                     // Nothing journalled for a while: a quiet moment to store patients' views that wait.
@@ -203,13 +204,17 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             // Each row becomes one indexed AuditEvent (its patients' views wait as plain rows), so a
             // batch of BatchSize rows is a bounded transaction.
             var batch = await journal.PendingAsync(db, upTo, batchSize, ct);
-            var rows = batch.Rows;
-            if (rows.Count == 0)
+            if (batch.Rows.Count == 0)
             {
                 if (upTo is null) Drained(appendedBefore);
                 return 0;
             }
-            var (events, views) = await BuildEventsAsync(db, rows.Select(Parse).ToList(), ct);
+            var parsed = WithinReleasedBudget(batch.Rows.Select(Parse).ToList());
+            var cut = parsed.Count < batch.Rows.Count; // more rows were read than this batch stores: not drained
+            _lastBatchCut = cut;
+            if (cut) batch = batch with { Rows = batch.Rows.Take(parsed.Count).ToList() };
+            var rows = batch.Rows;
+            var (events, views) = await BuildEventsAsync(db, parsed, ct);
             var prepared = events.Select(e => ResourceStore.PrepareCreate(e, WriteContext.System, indexer, time)).ToList();
             var built = Stopwatch.GetElapsedTime(started);
             var claimed = await ClaimAndStoreAsync(store, () => journal.ClaimAsync(db, batch, ct), prepared,
@@ -219,7 +224,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
 
             Interlocked.Add(ref _materialized, rows.Count);
             Interlocked.Add(ref _viewsWaiting, views.Count);
-            if (rows.Count < batchSize && upTo is null) Drained(appendedBefore);
+            if (!cut && rows.Count < batchSize && upTo is null) Drained(appendedBefore);
             Progressed();
             logger.LogDebug("Audit materialised: {Rows} journal row(s) as {Events} AuditEvent(s) and {Views} pending view(s) in {Milliseconds:F1} ms ({Built:F1} ms to build); backlog {Backlog}",
                 rows.Count, prepared.Count, views.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, built.TotalMilliseconds, Backlog);
@@ -319,6 +324,23 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             logger.LogError(ex, "Audit journal row {Id} could not be read; stored as an unreadable-entry AuditEvent", row.Id);
             return new ParsedRow(row, null);
         }
+    }
+
+    /// <summary>
+    /// The first rows whose released resources together stay within <see cref="AuditOptions.MaxReleasedPerBatch"/>
+    /// (at least one row), so that no batch's transaction runs long enough to hold the requests waiting at
+    /// <see cref="AuditOptions.MaxBacklog"/> for seconds.
+    /// </summary>
+    private List<ParsedRow> WithinReleasedBudget(List<ParsedRow> rows)
+    {
+        var budget = options.Value.MaxReleasedPerBatch;
+        var released = 0L;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            released += rows[i].Entry?.ReleasedRows.Length ?? 0;
+            if (i > 0 && released > budget) return rows.Take(i).ToList();
+        }
+        return rows;
     }
 
     /// <summary>The full AuditEvent of each row, and each patient's view of it as a pending row.</summary>

@@ -34,6 +34,17 @@ public sealed class AuditOptions
         BatchSize ?? (provider == Interop.Storage.StorageProvider.Sqlite ? 50 : 150);
 
     /// <summary>
+    /// Most released resources a materialiser transaction's AuditEvents name together (a batch stops
+    /// before the journal row that would pass it, and always takes at least one). An event is indexed
+    /// by every resource it names, so a batch of 150 <c>$summary</c> accesses of about 300 resources each
+    /// took 2 s on PostgreSQL, and requests that reached <see cref="MaxBacklog"/> meanwhile waited for
+    /// all of it (p95 1 s). Reads (one resource each) and search pages (twenty) stay within it at either
+    /// provider's batch size.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxReleasedPerBatch { get; set; } = 10_000;
+
+    /// <summary>
     /// Most pending patients' views a privacy officer's or system token's query stores before it runs
     /// (a patient's own query stores all of theirs); the rest are stored when the gateway is idle.
     /// </summary>

@@ -16,8 +16,9 @@ namespace Interop.Tests.ConsentLedger;
 /// <summary>
 /// The audit journal (docs/decisions/0007-audit-journal.md): each request commits one journal row
 /// before it is answered; AuditEvents are built from it afterwards, and anything that can answer
-/// with AuditEvents brings them up to date first. This gateway runs with a backlog limit of 1 and
-/// batches of 2, so back-pressure and multi-batch catch-up are exercised on every request.
+/// with AuditEvents brings them up to date first. This gateway runs with a backlog limit of 1,
+/// batches of 2 and at most 5 released resources a batch, so back-pressure, multi-batch catch-up and
+/// batches cut short by what they release are exercised on every request.
 /// </summary>
 [TestFixture(StorageProvider.Sqlite)]
 [TestFixture(StorageProvider.PostgreSql)]
@@ -32,6 +33,7 @@ public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(pro
     {
         ["Audit:MaxBacklog"] = "1",
         ["Audit:BatchSize"] = "2",
+        ["Audit:MaxReleasedPerBatch"] = "5",
     };
 
     [OneTimeSetUp]
@@ -90,6 +92,35 @@ public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(pro
         var full = events.First(e => RequestId(e) == traces[0].TraceId && !IsPatientView(e));
         Assert.That(full.Entity.Any(x => x.What?.Reference == $"Patient/{patient}" && x.Role?.Code == "4"), Is.True, "the released Patient is named");
         Assert.That(full.Agent.Any(a => a.Requestor == true && a.Who?.Identifier?.Value is not null), Is.True, "the user is named");
+    }
+
+    [Test]
+    public async Task Accesses_that_release_more_than_a_batch_may_name_are_stored_one_batch_each_and_each_once()
+    {
+        var patient = await CreatePatientAsync();
+        var observations = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var created = await _clinician.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient, value: i)));
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            observations.Add((await created.ReadAsync<Observation>()).Id!);
+        }
+        // Six searches at once, each releasing eight Observations: more than the five a batch may name,
+        // so every batch stops after its first row.
+        var traces = Enumerable.Range(0, 6).Select(_ => AuditTrail.NewTrace()).ToList();
+        var statuses = await Task.WhenAll(traces.Select(async t => (await _clinician.SendAsync(HttpMethod.Get,
+            $"/fhir/Observation?subject=Patient/{patient}&_count=50", null, r => r.Headers.Add("traceparent", t.TraceParent))).StatusCode));
+        Assert.That(statuses, Is.All.EqualTo(HttpStatusCode.OK));
+
+        var events = await OfficerSearchAsync($"patient=Patient/{patient}");
+        foreach (var (traceId, _) in traces)
+        {
+            var full = events.Where(e => RequestId(e) == traceId && !IsPatientView(e)).ToList();
+            Assert.That(full, Has.Count.EqualTo(1), $"one full event for search {traceId}");
+            Assert.That(full[0].Entity.Select(x => x.What?.Reference).Where(r => r?.StartsWith("Observation/", StringComparison.Ordinal) == true),
+                Is.EquivalentTo(observations.Select(o => $"Observation/{o}")), "naming every released Observation");
+            Assert.That(await StillJournalledAsync(traceId), Is.Zero);
+        }
     }
 
     /// <summary>A journal row for a read of <paramref name="patient"/>, as if another replica committed it and stopped before storing its AuditEvents.</summary>
