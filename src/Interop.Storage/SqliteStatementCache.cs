@@ -69,9 +69,11 @@ public sealed class SqliteStatementCache(int statementsPerConnection) : DbComman
             return null;
         var statements = _byConnection.GetValue(handle, _ => new Statements(StatementsPerConnection));
         var statement = statements.Take(sql);
-        if (statement is not null) Interlocked.Increment(ref _reused);
-        else if ((statement = Compile(handle, sql)) is not null) Interlocked.Increment(ref _compiled);
-        else return null;
+        var reused = statement is not null;
+        statement ??= Compile(handle, sql);
+        if (statement is null) return null;
+        Interlocked.Increment(ref reused ? ref _reused : ref _compiled);
+        Interop.Core.Telemetry.InteropMetrics.RecordSqliteStatement(reused);
         if (!Bind(statement, sqlite.Parameters))
         {
             // A parameter this cache does not bind exactly as Microsoft.Data.Sqlite would: the command runs as usual.

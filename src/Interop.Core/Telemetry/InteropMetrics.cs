@@ -52,6 +52,10 @@ public static class InteropMetrics
         "interop.storage.sqlite.wal_frames", () => _sqliteLogFrames(), unit: "{frame}",
         description: "SQLite write-ahead log frames the last background checkpoint could not copy into the database file.");
 
+    private static readonly Counter<long> SqliteStatements = Meter.CreateCounter<long>(
+        "interop.storage.sqlite.statements", unit: "{query}",
+        description: "SQLite read queries answered from a statement kept compiled (outcome reused) or compiled to be kept (outcome compiled).");
+
     private static readonly Counter<long> AdapterMessages = Meter.CreateCounter<long>(
         "interop.adapter.messages", unit: "{message}",
         description: "Messages handled by an adapter, tagged by adapter (gp, hospital, council) and outcome (AA, AE, AR, stored, rejected ...).");
@@ -79,6 +83,10 @@ public static class InteropMetrics
 
     /// <summary>Names where <c>interop.storage.sqlite.wal_frames</c> is read from (the SQLite checkpointer).</summary>
     public static void ObserveSqliteLogFrames(Func<long> frames) => _sqliteLogFrames = frames;
+
+    /// <summary>Counts one SQLite read query of the statement cache: <paramref name="reused"/> when it ran a statement kept compiled.</summary>
+    public static void RecordSqliteStatement(bool reused) =>
+        SqliteStatements.Add(1, new KeyValuePair<string, object?>("outcome", reused ? "reused" : "compiled"));
 
     /// <summary>
     /// Counts one message handled by an adapter: <paramref name="adapter"/> is <c>gp</c>, <c>hospital</c>

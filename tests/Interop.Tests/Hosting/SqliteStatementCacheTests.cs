@@ -78,6 +78,17 @@ public sealed class SqliteStatementCacheTests
         await SeedAsync(40);
         var cached = Factory(64);
         var plain = Factory(0);
+        var outcomes = new List<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Interop.Core.Telemetry.InteropMetrics.MeterName && instrument.Name == "interop.storage.sqlite.statements") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == "outcome") lock (outcomes) outcomes.Add((string)tag.Value!);
+        });
+        listener.Start();
         foreach (var (custodian, includeDeleted, minVersion) in new[] { ("ORG1", false, 1), ("ORG3", false, 5), ("ORG4", false, 20), ("ORG2", false, 1) })
         {
             // A context per query: EF Core closes the connection after each one, as in a request.
@@ -92,6 +103,11 @@ public sealed class SqliteStatementCacheTests
         Assert.That(cache.Compiled, Is.EqualTo(1), "one statement text, compiled once on the pooled connection");
         Assert.That(cache.Reused, Is.EqualTo(3), "the other three ran the compiled statement with new values");
         Assert.That(plain.StatementCache, Is.Null);
+        lock (outcomes)
+        {
+            Assert.That(outcomes.Count(o => o == "compiled"), Is.GreaterThanOrEqualTo(1), "interop.storage.sqlite.statements counts the compiling");
+            Assert.That(outcomes.Count(o => o == "reused"), Is.GreaterThanOrEqualTo(3), "and the reuse");
+        }
 
         // No custodian (EF Core writes "IS NULL" for it: another text, compiled once more).
         await using (var a = cached.CreateDbContext())
