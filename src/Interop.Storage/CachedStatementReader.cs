@@ -97,16 +97,16 @@ internal sealed class CachedStatementReader : DbDataReader
 
     public override Task<bool> IsDBNullAsync(int ordinal, CancellationToken cancellationToken) => IsDBNull(ordinal) ? TrueTask : FalseTask;
 
-    public override long GetInt64(int ordinal) => NotNull(ordinal) ? raw.sqlite3_column_int64(_statement, ordinal) : 0;
+    public override long GetInt64(int ordinal) => raw.sqlite3_column_int64(_statement, NotNull(ordinal));
     public override int GetInt32(int ordinal) => checked((int)GetInt64(ordinal));
     public override short GetInt16(int ordinal) => checked((short)GetInt64(ordinal));
     public override byte GetByte(int ordinal) => checked((byte)GetInt64(ordinal));
     public override bool GetBoolean(int ordinal) => GetInt64(ordinal) != 0;
-    public override double GetDouble(int ordinal) => NotNull(ordinal) ? raw.sqlite3_column_double(_statement, ordinal) : 0;
+    public override double GetDouble(int ordinal) => raw.sqlite3_column_double(_statement, NotNull(ordinal));
     public override float GetFloat(int ordinal) => (float)GetDouble(ordinal);
     public override char GetChar(int ordinal) => TypeOf(ordinal) == raw.SQLITE_TEXT ? GetString(ordinal)[0] : (char)GetInt64(ordinal);
 
-    public override string GetString(int ordinal) => NotNull(ordinal) ? raw.sqlite3_column_text(_statement, ordinal).utf8_to_string() : null!;
+    public override string GetString(int ordinal) => raw.sqlite3_column_text(_statement, NotNull(ordinal)).utf8_to_string();
 
     public override decimal GetDecimal(int ordinal) => TypeOf(ordinal) switch
     {
@@ -210,8 +210,9 @@ internal sealed class CachedStatementReader : DbDataReader
 
     public override IEnumerator GetEnumerator() => new DbEnumerator(this, closeReader: false);
 
-    private bool NotNull(int ordinal) => TypeOf(ordinal) != raw.SQLITE_NULL
-        ? true
+    // The ordinal, once its value is known not to be NULL (reading a NULL as a value is an error, as in SqliteDataReader).
+    private int NotNull(int ordinal) => TypeOf(ordinal) != raw.SQLITE_NULL
+        ? ordinal
         : throw new InvalidCastException($"Column {ordinal} ('{GetName(ordinal)}') is NULL.");
 
     public override void Close()

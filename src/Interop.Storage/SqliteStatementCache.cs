@@ -48,6 +48,8 @@ public sealed class SqliteStatementCache(int statementsPerConnection) : DbComman
     public long Reused => Interlocked.Read(ref _reused);
 
     private readonly ConditionalWeakTable<sqlite3, Statements> _byConnection = new();
+    // One delegate for every lookup (a lambda at the call would be allocated per query).
+    private readonly ConditionalWeakTable<sqlite3, Statements>.CreateValueCallback _newStatements = _ => new Statements(statementsPerConnection);
 
     // Texts found not to be cacheable (writes, several statements): not compiled twice to find out again.
     private readonly ConcurrentDictionary<string, byte> _uncacheable = new(StringComparer.Ordinal);
@@ -67,7 +69,7 @@ public sealed class SqliteStatementCache(int statementsPerConnection) : DbComman
             || command.CommandType != CommandType.Text || command.CommandText is not { Length: > 0 } sql
             || _uncacheable.ContainsKey(sql))
             return null;
-        var statements = _byConnection.GetValue(handle, _ => new Statements(StatementsPerConnection));
+        var statements = _byConnection.GetValue(handle, _newStatements);
         var statement = statements.Take(sql);
         var reused = statement is not null;
         statement ??= Compile(handle, sql);
