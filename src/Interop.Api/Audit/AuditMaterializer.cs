@@ -49,11 +49,16 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
     /// <summary>How often the journal is looked at when nothing was appended here (rows left by a crash or another instance).</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
 
-    // Lets a few group commits gather so a batch is worth its transaction.
-    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// How long the loop lets group commits gather after a batch that was not full, so that the next
+    /// batch is worth its transaction (<see cref="GatherAsync"/> cuts it short). Settable for tests.
+    /// </summary>
+    internal TimeSpan GatherDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    // Signalled when a full batch is waiting or the writer holds requests for the backlog: no reason to gather longer.
+    private readonly Channel<bool> _gathered = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appended;
     private long _lastAppendedAt = Environment.TickCount64;
@@ -86,6 +91,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
         Interlocked.Add(ref _appended, count);
         Volatile.Write(ref _lastAppendedAt, Environment.TickCount64);
         _wake.Writer.TryWrite(true);
+        if (Backlog >= BatchSize) _gathered.Writer.TryWrite(true);
     }
 
     /// <summary>How long no request may have been journalled (nor anything else written) before waiting patients' views are stored.</summary>
@@ -102,6 +108,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
         while (Backlog > limit)
         {
             _wake.Writer.TryWrite(true);
+            _gathered.Writer.TryWrite(true);
             await Volatile.Read(ref _progress).Task.WaitAsync(ct);
         }
     }
@@ -152,7 +159,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
                 }
                 // Let several group commits gather so that a batch is worth its transaction; a query
                 // that needs the AuditEvents now does not wait for this (CatchUpAsync works itself).
-                await Task.Delay(GatherDelay, stoppingToken);
+                await GatherAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -165,6 +172,22 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+    }
+
+    /// <summary>
+    /// Waits up to <see cref="GatherDelay"/> for more journal rows, less once a full batch is waiting or
+    /// the writer is holding requests for the backlog. A fixed pause let the backlog reach
+    /// <see cref="AuditOptions.MaxBacklog"/> and hold every request until it ended: that capped audited
+    /// reads at about MaxBacklog rows per pause, whatever the materialiser could store.
+    /// </summary>
+    private async Task GatherAsync(CancellationToken stoppingToken)
+    {
+        while (_gathered.Reader.TryRead(out _)) { } // a signal from before the last batch is spent
+        if (Backlog >= BatchSize) return;
+        using var gather = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        gather.CancelAfter(GatherDelay);
+        await ((Task)_gathered.Reader.ReadAsync(gather.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

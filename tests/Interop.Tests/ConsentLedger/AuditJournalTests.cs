@@ -158,6 +158,28 @@ public sealed class AuditJournalTests(StorageProvider provider) : ApiFixture(pro
     }
 
     [Test]
+    public async Task Requests_held_for_the_backlog_do_not_wait_for_the_materialiser_to_finish_gathering()
+    {
+        // A gather pause far longer than the test. When the pause was fixed, the materialiser slept
+        // through it after every batch that was not full, while the backlog passed its limit of one
+        // and every request behind it waited for the pause to end: here, for an hour.
+        var materializer = Factory.Services.GetRequiredService<AuditMaterializer>();
+        var before = materializer.GatherDelay;
+        materializer.GatherDelay = TimeSpan.FromHours(1);
+        try
+        {
+            var patient = await CreatePatientAsync();
+            var reads = Enumerable.Range(0, 24).Select(_ => _clinician.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}"));
+            var answers = await Task.WhenAll(reads).WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.That(answers.Select(a => a.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));
+        }
+        finally
+        {
+            materializer.GatherDelay = before;
+        }
+    }
+
+    [Test]
     public void On_SQLite_the_journal_is_a_file_of_its_own_and_elsewhere_the_audit_journal_table()
     {
         var journal = Factory.Services.GetRequiredService<IAuditJournal>();
