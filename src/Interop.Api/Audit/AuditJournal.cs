@@ -24,6 +24,13 @@ public interface IAuditJournal
     Task<AuditJournalBatch> PendingAsync(InteropDbContext db, long? upTo, int take, CancellationToken ct);
 
     /// <summary>
+    /// The oldest rows after <paramref name="previous"/>'s, at most <paramref name="take"/>, read while
+    /// <paramref name="previous"/> is being stored, so that they can be claimed once it is (their claim
+    /// fails if it was not). <paramref name="previous"/> must not be <see cref="AuditJournalBatch.LeftInTable"/>.
+    /// </summary>
+    Task<AuditJournalBatch> PendingAfterAsync(InteropDbContext db, AuditJournalBatch previous, int take, CancellationToken ct);
+
+    /// <summary>
     /// Inside the transaction that stores <paramref name="batch"/>'s AuditEvents: marks its rows as
     /// stored. False, with nothing to commit, when another instance stored any of them first.
     /// </summary>
@@ -74,6 +81,13 @@ public sealed class TableAuditJournal(IServiceScopeFactory scopes) : IAuditJourn
         var query = db.AuditJournal.AsNoTracking();
         if (upTo is { } last) query = query.Where(j => j.Id <= last);
         return new(await query.OrderBy(j => j.Id).Take(take).ToListAsync(ct), 0);
+    }
+
+    public async Task<AuditJournalBatch> PendingAfterAsync(InteropDbContext db, AuditJournalBatch previous, int take, CancellationToken ct)
+    {
+        // A row with a lower id that commits later is not lost: it stays in the table for a later batch.
+        var last = previous.Rows[^1].Id;
+        return new(await db.AuditJournal.AsNoTracking().Where(j => j.Id > last).OrderBy(j => j.Id).Take(take).ToListAsync(ct), 0);
     }
 
     public async Task<bool> ClaimAsync(InteropDbContext db, AuditJournalBatch batch, CancellationToken ct)

@@ -131,17 +131,31 @@ public sealed class SqliteFileAuditJournal(IServiceScopeFactory scopes, string c
         await EnsureInitializedAsync(ct);
         var cursor = await CursorAsync(db, ct);
         InterlockedMax(ref _storedThrough, cursor);
+        return new AuditJournalBatch(await RowsAfterAsync(cursor, upTo ?? long.MaxValue, take, ct), cursor);
+    }
+
+    public async Task<AuditJournalBatch> PendingAfterAsync(InteropDbContext db, AuditJournalBatch previous, int take, CancellationToken ct)
+    {
+        if (previous.LeftInTable) throw new ArgumentException("Rows left in the table are not read ahead.", nameof(previous));
+        // Claimed only once the cursor stands where previous leaves it. The cursor is not read here, and
+        // _storedThrough (below which the next append deletes rows) does not move: previous is not stored yet.
+        var last = previous.Rows[^1].Id;
+        return new AuditJournalBatch(await RowsAfterAsync(last, long.MaxValue, take, ct), last);
+    }
+
+    private async Task<List<AuditJournalRow>> RowsAfterAsync(long after, long upTo, int take, CancellationToken ct)
+    {
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Id, RecordedAt, Entry FROM audit_journal WHERE Id > $cursor AND Id <= $upTo ORDER BY Id LIMIT $take;";
-        command.Parameters.AddWithValue("$cursor", cursor);
-        command.Parameters.AddWithValue("$upTo", upTo ?? long.MaxValue);
+        command.Parameters.AddWithValue("$cursor", after);
+        command.Parameters.AddWithValue("$upTo", upTo);
         command.Parameters.AddWithValue("$take", take);
         var rows = new List<AuditJournalRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             rows.Add(new AuditJournalRow { Id = reader.GetInt64(0), RecordedAt = reader.GetInt64(1), Entry = reader.GetString(2) });
-        return new AuditJournalBatch(rows, cursor);
+        return rows;
     }
 
     public async Task<bool> ClaimAsync(InteropDbContext db, AuditJournalBatch batch, CancellationToken ct)
