@@ -263,7 +263,8 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
                 if (next is not null) await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 throw;
             }
-            // Stored after this batch only: when this one's claim failed, so would the next one's.
+            // Kept only when this batch was stored: the next was read as following it (in the journal
+            // file its claim expects the cursor where this one leaves it).
             if (next is not null && await next is { } ahead && done > 0) _builtAhead = ahead;
             return (done, current.MoreWaiting);
         }
