@@ -46,6 +46,24 @@ public sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase("PostgreSql", builder.ConnectionString, $"PostgreSQL database {name} on {builder.Host}:{builder.Port}", null, admin, name);
     }
 
+    /// <summary>
+    /// Before a measured phase: on PostgreSQL, <c>VACUUM (ANALYZE)</c> of the whole database, as pgbench
+    /// does before each run, so that autovacuum catching up with the rows the phase before wrote (the
+    /// load, or the AuditEvents of a consent-on phase) does not run during the measurement, and the
+    /// planner's statistics describe the data. Nothing on SQLite (the gateway checkpoints its own log).
+    /// Returns how long it took, or null when nothing was done.
+    /// </summary>
+    public async Task<TimeSpan?> SettleAsync(CancellationToken ct)
+    {
+        if (Provider != "PostgreSql") return null;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var vacuum = new NpgsqlCommand("VACUUM (ANALYZE)", connection) { CommandTimeout = 600 };
+        await vacuum.ExecuteNonQueryAsync(ct);
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started);
+    }
+
     /// <summary>When set, <see cref="DisposeAsync"/> leaves the database where it is (and says where).</summary>
     public bool Keep { get; set; }
 
