@@ -240,11 +240,10 @@ internal sealed class CachedStatementReader : DbDataReader
     // Like SqliteDataReader: the statement is finished (reset and left out of the cache) and the error thrown as a SqliteException.
     private void Fail(int rc)
     {
-        var message = raw.sqlite3_errmsg(_handle).utf8_to_string();
-        var extended = raw.sqlite3_extended_errcode(_handle);
+        var error = SqliteRows.Error(_handle, rc); // before the reset, which clears the connection's error
         _closed = true;
         raw.sqlite3_reset(_statement);
         _statement.Dispose();
-        throw new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
+        throw error;
     }
 }

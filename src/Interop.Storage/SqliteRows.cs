@@ -47,6 +47,10 @@ internal static class SqliteRows
     private static void Check(sqlite3 handle, int rc)
     {
         if (rc is raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE) return;
-        throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(handle).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(handle));
+        throw Error(handle, rc);
     }
+
+    /// <summary>The exception Microsoft.Data.Sqlite throws for result code <paramref name="rc"/> on <paramref name="handle"/>.</summary>
+    public static SqliteException Error(sqlite3 handle, int rc) =>
+        new($"SQLite Error {rc}: '{raw.sqlite3_errmsg(handle).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(handle));
 }
