@@ -147,8 +147,46 @@ public sealed class BroadCriterionSearchTests(StorageProvider provider, int broa
         return observation;
     }
 
-    /// <summary>Creates the resources in transactions of 50 and returns their ids in creation order.</summary>
-    private async Task<List<string>> PostAllAsync(IEnumerable<Resource> resources)
+    [Test]
+    public async Task Matches_consent_lets_through_are_not_flagged_however_many_and_one_it_withholds_is()
+    {
+        // Psychiatry-labelled Observations that RBQ recorded itself: each is a consent candidate (a
+        // sensitive label, ConsentFilter.WithholdingCandidates) that consent lets its custodian see, so
+        // "was anything withheld?" must say no, for one match and for many; then one the operator
+        // recorded must make it say yes. Undated, of a patient of their own, so the other tests'
+        // searches do not find them.
+        var patient = await CreateAsync(Builders.Patient("Custodian", "Cai"));
+        Observation Labelled(int i)
+        {
+            var observation = Builders.Observation(patient, "own-psy", i);
+            observation.Effective = null;
+            observation.Meta = new Meta { Security = [new Coding(KnownSystems.V3ActCode, "PSY")] };
+            return observation;
+        }
+        var own = await PostAllAsync(Enumerable.Range(0, 30).Select(Labelled), ClientFor("RBQ", "clinician", "user/*.cruds"));
+        var rbq = ClientFor("RBQ", "clinician", "user/*.rs");
+        var code = $"code={KnownSystems.Snomed}|own-psy";
+
+        var one = await SearchAsync($"/fhir/Observation?{code}&_id={own[0]}", rbq);
+        Assert.That(MatchIds(one), Is.EqualTo(new[] { own[0] }));
+        Assert.That(Suppressed(one), Is.False, "one candidate, seen by its custodian");
+        var all = await SearchAsync($"/fhir/Observation?{code}&_count=1000", rbq);
+        Assert.That(MatchIds(all), Is.EqualTo(own));
+        Assert.That(Suppressed(all), Is.False, "thirty candidates, all seen by their custodian");
+
+        // The same label on one recorded by the operator: withheld from RBQ, whichever way it is found.
+        var hidden = await CreateAsync(Labelled(own.Count));
+        one = await SearchAsync($"/fhir/Observation?{code}&_id={hidden}", rbq);
+        Assert.That(MatchIds(one), Is.Empty);
+        Assert.That(Suppressed(one), Is.True, "one candidate, withheld");
+        all = await SearchAsync($"/fhir/Observation?{code}&_count=1000", rbq);
+        Assert.That(MatchIds(all), Is.EqualTo(own));
+        Assert.That(Suppressed(all), Is.True, "one withheld among thirty-one candidates");
+        Assert.That((await SearchAsync($"/fhir/Observation?{code}&_count=1000", Client)).Entry, Has.Count.EqualTo(own.Count + 1), "the operator (the custodian) sees all");
+    }
+
+    /// <summary>Creates the resources in transactions of 50 (as <paramref name="client"/>, by default the operator) and returns their ids in creation order.</summary>
+    private async Task<List<string>> PostAllAsync(IEnumerable<Resource> resources, HttpClient? client = null)
     {
         var ids = new List<string>();
         foreach (var chunk in resources.Chunk(50))
@@ -160,7 +198,7 @@ public sealed class BroadCriterionSearchTests(StorageProvider provider, int broa
                     Resource = resource,
                     Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = resource.TypeName },
                 });
-            var response = await Client.SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(transaction));
+            var response = await (client ?? Client).SendAsync(HttpMethod.Post, "/fhir", FhirHttp.JsonBody(transaction));
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
             var result = await response.ReadAsync<Bundle>();
             ids.AddRange(result.Entry.Select(e => e.Response.Location.Split('/')[1]));
