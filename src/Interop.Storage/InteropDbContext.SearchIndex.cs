@@ -91,8 +91,13 @@ public abstract partial class InteropDbContext
             e.Property(x => x.IdentifierValue).HasMaxLength(256);
             e.Property(x => x.Version).HasMaxLength(64);
             e.HasIndex(x => new { x.ResourceType, x.ParamName, x.TargetId, x.TargetType, x.ResourceRowId });
-            // Reverse lookups for _revinclude and _has start from the target.
-            e.HasIndex(x => new { x.TargetType, x.TargetId, x.ParamName });
+            // Reverse lookups start from the target (a reference criterion tested row by row). Not for
+            // AuditEvents: every access stores one naming what it released, some twenty references at
+            // scattered places in each index of this table, and this index was a third of their cost
+            // (docs/benchmarks.md, 7 December, midday). _has names its source type and takes the index
+            // above; searches of AuditEvents by reference use it too.
+            e.HasIndex(x => new { x.TargetType, x.TargetId, x.ParamName })
+                .HasFilter($"{Quote("ResourceType")} <> 'AuditEvent'");
         });
         b.Entity<UriIndexRow>(e =>
         {

@@ -125,7 +125,11 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
         var s = Expression.Parameter(typeof(ResourceVersionRow), "s");
         _rowTypes[s] = [link.SourceType];
         var x = Expression.Parameter(typeof(ReferenceIndexRow), "x");
+        // The source type is stated on the reference row too, so that its lookup is by the
+        // (ResourceType, ParamName, TargetId, TargetType) index, which holds every source type (the
+        // target-first index leaves AuditEvents out).
         var pointsHere = And(
+            Expression.Equal(Expression.Property(x, nameof(ReferenceIndexRow.ResourceType)), Value(link.SourceType)),
             Expression.Equal(Expression.Property(x, nameof(ReferenceIndexRow.ParamName)), Value(link.ReferenceParameter.Code)),
             Expression.Equal(Expression.Property(x, nameof(ReferenceIndexRow.TargetType)), Expression.Property(row, nameof(ResourceVersionRow.ResourceType))),
             Expression.Equal(Expression.Property(x, nameof(ReferenceIndexRow.TargetId)), Expression.Property(row, nameof(ResourceVersionRow.ResourceId))));

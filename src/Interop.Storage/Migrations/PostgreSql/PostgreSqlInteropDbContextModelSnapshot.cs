@@ -447,7 +447,8 @@ namespace Interop.Storage.Migrations.PostgreSql
 
                     b.HasIndex("ResourceRowId");
 
-                    b.HasIndex("TargetType", "TargetId", "ParamName");
+                    b.HasIndex("TargetType", "TargetId", "ParamName")
+                        .HasFilter("\"ResourceType\" <> 'AuditEvent'");
 
                     b.HasIndex("ResourceType", "ParamName", "TargetId", "TargetType", "ResourceRowId");
 
