@@ -25,6 +25,25 @@ public sealed class CouncilAdapterOptions
     /// <summary>Base delay of the exponential, jittered back-off between retries.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Attempts to one council host in the sampling window before its circuit breaker may open.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>Share of failed attempts in the sampling window that opens the circuit.</summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>
+    /// Window the failure ratio is measured over. The resilience handler needs it to be at least twice
+    /// <see cref="AttemptTimeout"/>, so a shorter value is raised to that (<see cref="EffectiveSamplingDuration"/>).
+    /// </summary>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit refuses sends to the council host before trying again (the outbox keeps the message).</summary>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The sampling window in force: <see cref="CircuitBreakerSamplingDuration"/>, or twice <see cref="AttemptTimeout"/> if that is longer.</summary>
+    public TimeSpan EffectiveSamplingDuration =>
+        AttemptTimeout * 2 > CircuitBreakerSamplingDuration ? AttemptTimeout * 2 : CircuitBreakerSamplingDuration;
+
     /// <summary>The parsed <see cref="NotificationUrl"/>, or null when notifications are off.</summary>
     public Uri? NotificationUri =>
         Uri.TryCreate(NotificationUrl, UriKind.Absolute, out var uri) ? uri : null;

@@ -22,6 +22,14 @@ public sealed class CouncilAdapterOptionsValidator : IValidateOptions<CouncilAda
             failures.Add($"{s}:MaxRetryAttempts must be between 1 and 10.");
         if (options.RetryDelay < TimeSpan.Zero)
             failures.Add($"{s}:RetryDelay must not be negative.");
+        if (options.CircuitBreakerMinimumThroughput < 2)
+            failures.Add($"{s}:CircuitBreakerMinimumThroughput must be at least 2.");
+        if (options.CircuitBreakerFailureRatio is <= 0 or > 1 || double.IsNaN(options.CircuitBreakerFailureRatio))
+            failures.Add($"{s}:CircuitBreakerFailureRatio must be in (0, 1].");
+        if (options.CircuitBreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
+            failures.Add($"{s}:CircuitBreakerSamplingDuration must be at least 500 ms.");
+        if (options.CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
+            failures.Add($"{s}:CircuitBreakerBreakDuration must be at least 500 ms.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

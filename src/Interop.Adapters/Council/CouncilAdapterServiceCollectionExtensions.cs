@@ -12,7 +12,9 @@ public static class CouncilAdapterServiceCollectionExtensions
     /// Binds <c>Adapters:Council</c> (validated on start), and registers
     /// <see cref="CouncilNotificationClient"/> as a typed client behind the standard resilience
     /// handler (Polly v8): total and per-attempt timeouts, exponential retry with jitter on
-    /// transient failures (POST included: every message carries an Idempotency-Key), circuit breaker.
+    /// transient failures (POST included: every message carries an Idempotency-Key), and a circuit
+    /// breaker per council host (each outbox message names its destination, so one council's outage
+    /// does not pause notifications to another).
     /// </summary>
     public static IServiceCollection AddCouncilAdapter(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,10 +38,13 @@ public static class CouncilAdapterServiceCollectionExtensions
                 resilience.Retry.MaxRetryAttempts = o.MaxRetryAttempts;
                 resilience.Retry.Delay = o.RetryDelay;
                 resilience.Retry.UseJitter = true;
-                // The handler requires the breaker's sampling window to be at least twice the attempt timeout.
-                var sampling = TimeSpan.FromSeconds(30);
-                resilience.CircuitBreaker.SamplingDuration = o.AttemptTimeout * 2 > sampling ? o.AttemptTimeout * 2 : sampling;
-            });
+                resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
+                resilience.CircuitBreaker.MinimumThroughput = o.CircuitBreakerMinimumThroughput;
+                resilience.CircuitBreaker.FailureRatio = o.CircuitBreakerFailureRatio;
+                resilience.CircuitBreaker.SamplingDuration = o.EffectiveSamplingDuration;
+                resilience.CircuitBreaker.BreakDuration = o.CircuitBreakerBreakDuration;
+            })
+            .SelectPipelineByAuthority();
         return services;
     }
 }

@@ -21,7 +21,7 @@ public class CouncilNotificationClientTests
     [TearDown]
     public async Task StopServer() => await _server.DisposeAsync();
 
-    private static ServiceProvider Services(string? notificationUrl, int retries = 2)
+    private static ServiceProvider Services(string? notificationUrl, int retries = 2, IDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -32,6 +32,7 @@ public class CouncilNotificationClientTests
             ["Adapters:Council:MaxRetryAttempts"] = retries.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Adapters:Council:RetryDelay"] = "00:00:00.020",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection().AddCouncilAdapter(configuration).BuildServiceProvider();
     }
@@ -112,6 +113,57 @@ public class CouncilNotificationClientTests
         Assert.That((await client.SendAsync(Notification, "k2", _server.Url("ok"))).Outcome, Is.EqualTo(CouncilDeliveryOutcome.Delivered));
     }
 
+    [Test]
+    public async Task A_council_that_keeps_failing_opens_its_circuit_and_only_its_own()
+    {
+        _server.FlakyFailures = int.MaxValue;
+        await using var other = await FakeCouncilServer.StartAsync();
+        await using var services = Services(_server.Url("flaky").ToString(), retries: 1, new Dictionary<string, string?>
+        {
+            ["Adapters:Council:CircuitBreakerMinimumThroughput"] = "2",
+            ["Adapters:Council:CircuitBreakerFailureRatio"] = "0.5",
+            ["Adapters:Council:CircuitBreakerBreakDuration"] = "00:00:30",
+        });
+        var client = services.GetRequiredService<CouncilNotificationClient>();
+
+        var first = await client.SendAsync(Notification, "outbox-20");
+        var callsBefore = _server.Received.Count;
+        var whileOpen = await client.SendAsync(Notification, "outbox-21");
+        var elsewhere = await client.SendAsync(Notification, "outbox-22", other.Url("ok"));
+
+        Assert.That(first.Outcome, Is.EqualTo(CouncilDeliveryOutcome.RetryableFailure));
+        Assert.That(callsBefore, Is.EqualTo(2), "the first send and its one retry reached the council");
+        Assert.That(whileOpen.Outcome, Is.EqualTo(CouncilDeliveryOutcome.RetryableFailure), "an open circuit is an outage, so the outbox keeps the message");
+        Assert.That(whileOpen.Detail, Does.Contain("BrokenCircuitException"));
+        Assert.That(_server.Received, Has.Count.EqualTo(callsBefore), "an open circuit does not call the council");
+        Assert.That(elsewhere.Outcome, Is.EqualTo(CouncilDeliveryOutcome.Delivered), "another council host has a circuit of its own");
+        Assert.That(other.Received.Single().IdempotencyKey, Is.EqualTo("outbox-22"));
+    }
+
+    [Test]
+    public void Bad_circuit_breaker_settings_stop_the_host_at_start_up_naming_each_one()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Adapters:Council:NotificationUrl"] = "https://council.example/notify",
+            ["Adapters:Council:CircuitBreakerMinimumThroughput"] = "1",
+            ["Adapters:Council:CircuitBreakerFailureRatio"] = "1.5",
+            ["Adapters:Council:CircuitBreakerSamplingDuration"] = "00:00:00.100",
+            ["Adapters:Council:CircuitBreakerBreakDuration"] = "00:00:00.100",
+        });
+        builder.Services.AddCouncilAdapter(builder.Configuration);
+        using var host = builder.Build();
+
+        var thrown = Assert.CatchAsync(() => host.StartAsync());
+        var e = thrown is AggregateException a ? a.Flatten().InnerExceptions.OfType<OptionsValidationException>().First() : thrown;
+        Assert.That(e, Is.InstanceOf<OptionsValidationException>());
+        var failures = ((OptionsValidationException)e!).Failures.ToList();
+        Assert.That(failures, Has.Count.EqualTo(4), string.Join(" | ", failures));
+        Assert.That(string.Join(" ", failures), Does.Contain("CircuitBreakerMinimumThroughput").And.Contain("CircuitBreakerFailureRatio")
+            .And.Contain("CircuitBreakerSamplingDuration").And.Contain("CircuitBreakerBreakDuration"));
+    }
+
     [TestCase(HttpStatusCode.OK, CouncilDeliveryOutcome.Delivered)]
     [TestCase(HttpStatusCode.NoContent, CouncilDeliveryOutcome.Delivered)]
     [TestCase(HttpStatusCode.TooManyRequests, CouncilDeliveryOutcome.RetryableFailure)]
@@ -148,6 +200,10 @@ public class CouncilNotificationClientTests
     {
         using var services = Services("https://council.example/notify");
         var options = services.GetRequiredService<IOptions<CouncilAdapterOptions>>().Value;
+        Assert.That(options.CircuitBreakerMinimumThroughput, Is.EqualTo(10));
+        Assert.That(options.EffectiveSamplingDuration, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        options.AttemptTimeout = TimeSpan.FromSeconds(20);
+        Assert.That(options.EffectiveSamplingDuration, Is.EqualTo(TimeSpan.FromSeconds(40)), "raised to twice the attempt timeout, as the handler requires");
         Assert.That(options.NotificationFormat, Is.EqualTo(CouncilNotificationFormat.Json));
         Assert.That(options.NotificationUri, Is.EqualTo(new Uri("https://council.example/notify")));
     }
