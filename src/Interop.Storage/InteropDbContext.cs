@@ -49,7 +49,8 @@ public abstract partial class InteropDbContext : DbContext
             e.ToTable("resource_compartments");
             e.HasKey(c => new { c.ResourceRowId, c.PatientId });
             e.Property(c => c.PatientId).HasMaxLength(64);
-            e.HasIndex(c => new { c.PatientId, c.ResourceRowId });
+            e.Property(c => c.ResourceType).HasMaxLength(64);
+            e.HasIndex(c => new { c.PatientId, c.ResourceType, c.ResourceRowId });
         });
 
         modelBuilder.Entity<SecurityLabelRow>(e =>

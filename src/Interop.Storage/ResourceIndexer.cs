@@ -19,7 +19,7 @@ public sealed partial class ResourceIndexer(SearchIndexer indexer)
     {
         var entries = indexer.Extract(resource);
         foreach (var patientId in CompartmentResolver.PatientIds(resource.TypeName, resource.Id, entries))
-            row.Compartments.Add(new CompartmentRow { PatientId = patientId });
+            row.Compartments.Add(new CompartmentRow { PatientId = patientId, ResourceType = resource.TypeName });
         foreach (var label in resource.Meta?.Security ?? [])
         {
             if (string.IsNullOrEmpty(label.Code)) continue;

@@ -198,7 +198,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         };
         // A delete marker keeps the compartment and labels of what it deletes, so history stays consent-filtered.
         row.Compartments.AddRange(await db.Compartments.AsNoTracking().Where(c => c.ResourceRowId == current.Id)
-            .Select(c => new CompartmentRow { PatientId = c.PatientId }).ToListAsync(ct));
+            .Select(c => new CompartmentRow { PatientId = c.PatientId, ResourceType = c.ResourceType }).ToListAsync(ct));
         row.SecurityLabels.AddRange(await db.SecurityLabels.AsNoTracking().Where(c => c.ResourceRowId == current.Id)
             .Select(c => new SecurityLabelRow { System = c.System, Code = c.Code }).ToListAsync(ct));
         Stage(row);

@@ -97,7 +97,8 @@ public sealed class DischargeNotificationOutbox(ResourceStore store, IOptions<Co
         var db = store.Db;
         var rows = await (
             from c in db.Compartments
-            where c.PatientId == patientId
+            // (An untyped compartment row was written by a replica of the release before the column.)
+            where c.PatientId == patientId && (c.ResourceType == "EpisodeOfCare" || c.ResourceType == "")
             join r in db.Resources on c.ResourceRowId equals r.Id
             where r.IsCurrent && !r.IsDeleted && r.ResourceType == "EpisodeOfCare"
             select r.Json).AsNoTracking().ToListAsync(ct);

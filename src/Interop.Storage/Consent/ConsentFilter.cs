@@ -147,7 +147,7 @@ public static class ConsentFilter
         var inTypes = ConstantListInliner.Inline<ResourceVersionRow>(r => typeList.Contains(r.ResourceType));
         var v = ConsentValues.Of(access);
         IQueryable<ResourceVersionRow> InCompartment(IQueryable<ResourceVersionRow> rows) =>
-            rows.InPatientCompartment(db, patientId).Where(r => r.IsCurrent && !r.IsDeleted).Where(inTypes);
+            rows.InPatientCompartment(db, patientId, typeList).Where(r => r.IsCurrent && !r.IsDeleted).Where(inTypes);
 
         if (ScreenSelector(db, access, v) is { } selector)
         {

@@ -175,7 +175,7 @@ public sealed class ConsentReadScreenTests(StorageProvider provider)
             ResourceType = type, ResourceId = id, VersionId = 1, IsCurrent = true, Custodian = custodian,
             Json = $"{{\"resourceType\":\"{type}\",\"id\":\"{id}\"}}",
         };
-        if (patient is not null) row.Compartments.Add(new CompartmentRow { PatientId = patient });
+        if (patient is not null) row.Compartments.Add(new CompartmentRow { PatientId = patient, ResourceType = type });
         if (label is not null) row.SecurityLabels.Add(new SecurityLabelRow { System = "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code = label });
         return row;
     }

@@ -138,7 +138,7 @@ public sealed class GpConnectRecordBuilder(ResourceStore store, ConditionalResol
     }
 
     private IQueryable<ResourceVersionRow> InCompartment(IQueryable<ResourceVersionRow> rows, string type, string patientId) =>
-        rows.InPatientCompartment(store.Db, patientId).Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
+        rows.InPatientCompartment(store.Db, patientId, [type]).Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
 
     /// <summary>Adds a referenced resource (practice, GP, medication) when stored, visible and allowed; a literal
     /// <c>Type/id</c> reference or, for organisations, an ODS code identifier.</summary>

@@ -97,9 +97,14 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.HasKey("ResourceRowId", "PatientId");
 
-                    b.HasIndex("PatientId", "ResourceRowId");
+                    b.HasIndex("PatientId", "ResourceType", "ResourceRowId");
 
                     b.ToTable("resource_compartments", (string)null);
                 });

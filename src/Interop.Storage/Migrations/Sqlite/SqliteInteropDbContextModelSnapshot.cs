@@ -88,9 +88,14 @@ namespace Interop.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("ResourceRowId", "PatientId");
 
-                    b.HasIndex("PatientId", "ResourceRowId");
+                    b.HasIndex("PatientId", "ResourceType", "ResourceRowId");
 
                     b.ToTable("resource_compartments", (string)null);
                 });

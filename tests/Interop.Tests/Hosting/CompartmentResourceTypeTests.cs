@@ -1,0 +1,97 @@
+using Interop.Storage;
+using Interop.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using NUnit.Framework;
+
+namespace Interop.Tests.Hosting;
+
+/// <summary>
+/// A compartment row carries its resource's type (migration CompartmentResourceType), so that "this
+/// patient's rows of these types" is read from the compartment index without visiting the patient's
+/// other rows, above all the AuditEvents every access adds to the compartment.
+/// </summary>
+[TestFixture]
+public sealed class CompartmentResourceTypeTests
+{
+    [TestCase(StorageProvider.Sqlite)]
+    [TestCase(StorageProvider.PostgreSql)]
+    public async Task Upgrading_gives_existing_compartment_rows_their_resources_type(StorageProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (yes, no) = provider == StorageProvider.PostgreSql ? ("true", "false") : ("1", "0");
+        await using (var db = database.CreateContext())
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var index = migrations.FindIndex(m => m.EndsWith("_CompartmentResourceType", StringComparison.Ordinal));
+            Assert.That(index, Is.GreaterThan(0));
+            await db.GetService<IMigrator>().MigrateAsync(migrations[index - 1]);
+
+            // Two versions and their compartment rows as the schema before the migration stored them.
+            var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " +
+                $"('Condition', 'c1', 1, 1, {no}, {yes}, 'x', 'POST'), ('AuditEvent', 'a1', 1, 2, {no}, {yes}, 'x', 'POST')";
+            await db.Database.ExecuteSqlRawAsync(insert);
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO resource_compartments (\"ResourceRowId\", \"PatientId\") SELECT \"Id\", 'p1' FROM resource_versions");
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            await db.Database.MigrateAsync();
+            var rows = await db.Compartments.AsNoTracking().OrderBy(c => c.ResourceRowId).Select(c => new { c.PatientId, c.ResourceType }).ToListAsync();
+            Assert.That(rows.Select(r => r.ResourceType), Is.EqualTo(new[] { "Condition", "AuditEvent" }));
+            Assert.That(rows.Select(r => r.PatientId), Is.All.EqualTo("p1"));
+
+            var conditions = await db.Resources.AsNoTracking().InPatientCompartment(db, "p1", ["Condition"]).Select(r => r.ResourceId).ToListAsync();
+            var notAudit = await db.Resources.AsNoTracking().InPatientCompartmentExcept(db, "p1", "AuditEvent").Select(r => r.ResourceId).ToListAsync();
+            var all = await db.Resources.AsNoTracking().InPatientCompartment(db, "p1").Select(r => r.ResourceId).OrderBy(id => id).ToListAsync();
+            Assert.That(conditions, Is.EqualTo(new[] { "c1" }));
+            Assert.That(notAudit, Is.EqualTo(new[] { "c1" }));
+            Assert.That(all, Is.EqualTo(new[] { "a1", "c1" }));
+
+            // A replica of the previous release, still running during a rolling upgrade, writes compartment rows without the type.
+            var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " +
+                $"('Condition', 'c2', 1, 3, {no}, {yes}, 'x', 'POST'), ('AuditEvent', 'a2', 1, 4, {no}, {yes}, 'x', 'POST')";
+            await db.Database.ExecuteSqlRawAsync(insert);
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO resource_compartments (\"ResourceRowId\", \"PatientId\") SELECT \"Id\", 'p1' FROM resource_versions WHERE \"ResourceId\" IN ('c2', 'a2')");
+            var conditionsNow = await db.Resources.AsNoTracking().InPatientCompartment(db, "p1", ["Condition"]).Select(r => r.ResourceId).OrderBy(id => id).ToListAsync();
+            Assert.That(conditionsNow, Is.EqualTo(new[] { "c1", "c2" }), "an untyped compartment row is found, and its version's type decides");
+        }
+    }
+
+    [Test]
+    public async Task A_compartment_read_of_some_types_takes_them_from_the_index_alone_on_SQLite()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var db = database.CreateContext();
+        await db.Database.MigrateAsync();
+
+        var sql = db.Resources.AsNoTracking().InPatientCompartment(db, "p1", ["Condition", "Observation"]).Select(r => r.Id).ToQueryString();
+        var plan = await ExplainAsync(db, sql);
+
+        Assert.That(plan, Does.Contain("COVERING INDEX IX_resource_compartments_PatientId_ResourceType_ResourceRowId (PatientId=? AND ResourceType=?)"), plan);
+        Assert.That(plan, Does.Not.Contain("SCAN"), plan);
+    }
+
+    /// <summary>SQLite's plan for <paramref name="queryString"/> (EF Core's ToQueryString: <c>.param set</c> lines, then the SQL).</summary>
+    private static async Task<string> ExplainAsync(Interop.Storage.InteropDbContext db, string queryString)
+    {
+        var lines = queryString.Split('\n');
+        var sql = string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal)));
+        await db.Database.OpenConnectionAsync();
+        await using var command = (SqliteCommand)db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        {
+            var parts = line["param set ".Length..].Trim().Split(' ', 2);
+            command.Parameters.AddWithValue(parts[0], parts[1].Trim('\''));
+        }
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        return string.Join("\n", plan);
+    }
+}
