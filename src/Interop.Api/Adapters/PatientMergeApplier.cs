@@ -69,15 +69,19 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
         await store.StageUpdateAsync(patient, null, context, "PUT", ct);
     }
 
-    /// <summary>New versions of the retired patient's compartment (Patients aside) pointing at the survivor.</summary>
+    /// <summary>
+    /// New versions of the retired patient's compartment pointing at the survivor; Patients aside, and
+    /// AuditEvents aside: they record accesses to the retired record as they happened, and only the
+    /// gateway writes them (before, any merge of a record that had ever been read was refused).
+    /// </summary>
     private async System.Threading.Tasks.Task RepointAsync(string retiredId, string survivorId, WriteContext context, CancellationToken ct)
     {
         var db = store.Db;
         var rows = await (
             from c in db.Compartments
-            where c.PatientId == retiredId
+            where c.PatientId == retiredId && c.ResourceType != "AuditEvent"
             join r in db.Resources on c.ResourceRowId equals r.Id
-            where r.IsCurrent && !r.IsDeleted && r.ResourceType != "Patient"
+            where r.IsCurrent && !r.IsDeleted && r.ResourceType != "Patient" && r.ResourceType != "AuditEvent"
             select new { r.ResourceType, r.Json }).AsNoTracking().ToListAsync(ct);
         var retired = $"Patient/{retiredId}";
         foreach (var row in rows)

@@ -148,6 +148,51 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
     }
 
     [Test]
+    public async Task A40_merge_leaves_the_retired_patients_access_log_as_it_was()
+    {
+        var survivingMrn = NewKey("S");
+        var retiredMrn = NewKey("R");
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, survivingMrn, NewKey("V")))), Is.EqualTo("AA"));
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, retiredMrn, NewKey("V")))), Is.EqualTo("AA"));
+        var retired = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(retiredMrn))).Single();
+        // A clinician reads the retired record: its AuditEvent is in that patient's compartment.
+        using (var clinician = ClientFor("RBQ", "clinician", "user/*.rs"))
+            Assert.That((await clinician.GetAsync($"/fhir/Patient/{retired.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var access = await AccessLogOfAsync(retired.Id!);
+
+        var ack = await PostAsync(Merge(NewControlId(), survivingMrn, retiredMrn));
+
+        Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+        var versions = await db.Resources.AsNoTracking().Where(r => r.ResourceType == "AuditEvent" && r.ResourceId == access.ResourceId)
+            .Select(r => new { r.VersionId, r.IsCurrent }).ToListAsync();
+        Assert.That(versions.Select(v => v.VersionId), Is.EqualTo(new[] { 1 }), "an AuditEvent records what happened; a merge does not rewrite it");
+        Assert.That(await db.Compartments.AnyAsync(c => c.ResourceRowId == access.Id && c.PatientId == retired.Id), Is.True);
+    }
+
+    /// <summary>The first full AuditEvent stored in <paramref name="patientId"/>'s compartment (the materialiser stores them shortly after the request).</summary>
+    private async Task<(long Id, string ResourceId)> AccessLogOfAsync(string patientId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using (var scope = Factory.Services.CreateScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+                var found = await (from c in db.Compartments
+                                   where c.PatientId == patientId && c.ResourceType == "AuditEvent"
+                                   join r in db.Resources on c.ResourceRowId equals r.Id
+                                   where r.IsCurrent
+                                   select new { r.Id, r.ResourceId }).AsNoTracking().FirstOrDefaultAsync();
+                if (found is not null) return (found.Id, found.ResourceId);
+            }
+            if (DateTime.UtcNow > deadline) Assert.Fail($"No AuditEvent was stored in Patient/{patientId}'s compartment.");
+            await Task.Delay(50);
+        }
+    }
+
+    [Test]
     public async Task Conflicting_demographics_keep_the_stored_patient_raise_a_flag_and_warn()
     {
         var nhs = Builders.NextNhsNumber();
