@@ -28,7 +28,10 @@ public sealed class BenchTokens
     /// <summary>A hospital clinician with the given SMART scopes, purpose of use treatment.</summary>
     public string Clinician(string scope) => Create(HospitalOrganization, "clinician", scope);
 
-    private string Create(string org, string role, string scope)
+    /// <summary>A patient's own app (SMART <c>patient/*.rs</c>), through the hospital trust's patient portal.</summary>
+    public string Patient(string patientId) => Create(HospitalOrganization, "patient", "patient/*.rs", patientId);
+
+    private string Create(string org, string role, string scope, string? patient = null)
     {
         var claims = new List<Claim>
         {
@@ -40,6 +43,7 @@ public sealed class BenchTokens
             new("purpose_of_use", PurposeOfUse.Treatment),
             new("name", $"Benchmark {role} ({org})"),
         };
+        if (patient is not null) claims.Add(new Claim("patient", patient));
         var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), SecurityAlgorithms.HmacSha256);
         var now = DateTime.UtcNow;
         var token = new JwtSecurityToken(Issuer, Audience, claims, now.AddSeconds(-5), now.AddHours(4), credentials);

@@ -20,6 +20,9 @@ public static class BenchmarkProgram
 {
     private static readonly string[] GatewayScenarios = ["read", "search", "search-exact", "summary", "crud", "create", "import", "hl7v2"];
 
+    /// <summary>Gateway scenarios run only when named (not part of <c>all</c>).</summary>
+    private static readonly string[] NamedOnlyScenarios = ["read-own"];
+
     public static async Task<int> RunAsync(string[] args)
     {
         var (options, problems) = BenchmarkOptions.Parse(args);
@@ -44,7 +47,7 @@ public static class BenchmarkProgram
             Console.WriteLine("ceiling: in-process minimal endpoint ...");
             results.Add(await CeilingScenario.RunAsync(options, ct));
         }
-        var selected = options.Scenario == "all" ? GatewayScenarios : GatewayScenarios.Where(s => s == options.Scenario).ToArray();
+        var selected = options.Scenario == "all" ? GatewayScenarios : GatewayScenarios.Concat(NamedOnlyScenarios).Where(s => s == options.Scenario).ToArray();
         if (selected.Length > 0) await RunGatewayScenariosAsync(options, selected, results, ct);
 
         Console.WriteLine();
@@ -140,6 +143,7 @@ public static class BenchmarkProgram
     private static Task<IReadOnlyList<ScenarioResult>> RunAsync(string scenario, BenchSession session, CancellationToken ct) => scenario switch
     {
         "read" => ReadScenario.RunAsync(session, ct),
+        "read-own" => ReadOwnScenario.RunAsync(session, ct),
         "search" => SearchScenario.RunAsync(session, ct),
         "search-exact" => ExactSearchScenario.RunAsync(session, ct),
         "create" => CreateScenario.RunAsync(session, ct),
