@@ -43,9 +43,10 @@ public sealed class BundleProcessor(ResourceStore store, ConditionalResolver res
     public async Task<BundleDocument> ProcessAsync(Bundle bundle, HttpContext http, CancellationToken ct)
     {
         var queries = bundle.Entry.Where(e => e.Request?.Method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD).ToList();
-        if (queries.Count > 0)
+        // An entry's url is Type?criteria or Type/id (Validate); only those that can answer with
+        // AuditEvents wait for the access log to be up to date.
+        if (queries.Any(e => Audit.AuditCatchUpFilter.MayAnswerWithAuditEvents(e.Request!.Url)))
         {
-            // An entry's url is Type?criteria or Type/id (Validate): it names AuditEvent in its path or criteria.
             var namesAuditEvents = queries.Any(e => e.Request!.Url?.Contains("AuditEvent", StringComparison.Ordinal) == true);
             await Audit.AuditCatchUpFilter.CatchUpBeforeQueryAsync(http, namesAuditEvents);
         }

@@ -93,4 +93,42 @@ public sealed class PatientViewsOnDemandTests(StorageProvider provider) : ApiFix
         Assert.That(await PendingAsync(bob), Is.EqualTo(bobsPending), "Bob's wait for Bob");
         Assert.That(await GaugeMatchesTableAsync(), Is.True, "and follows them as they are stored");
     }
+
+    [Test]
+    public async Task A_patients_query_that_cannot_answer_with_AuditEvents_does_not_wait_for_them()
+    {
+        const string practice = "PVD02";
+        await RegisterOrganizationAsync(practice, "gp-practice");
+        using var gp = ClientFor(practice, "clinician", "user/*.cruds");
+        var ann = await CreatePatientAsync(gp, "Waitless");
+        Assert.That((await gp.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ann}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        for (var attempt = 0; attempt < 100 && await PendingAsync(ann) == 0; attempt++) await Task.Delay(100);
+        Assert.That(await PendingAsync(ann), Is.GreaterThan(0), "the clinician's read left Ann a view to store");
+
+        using var annApp = ClientFor(practice, "patient", "patient/*.rs", patient: ann);
+        Assert.That((await annApp.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ann}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await annApp.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ann}/$everything")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await PendingAsync(ann), Is.GreaterThan(0), "reading her record, which cannot answer with AuditEvents, stores none of her views");
+
+        var log = Events(await (await annApp.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?patient=Patient/{ann}&_count=100")).ReadAsync<Bundle>());
+        Assert.That(log, Is.Not.Empty);
+        Assert.That(await PendingAsync(ann), Is.Zero, "her access-log query stores them all first");
+    }
+
+    [TestCase("Patient/1", false)]
+    [TestCase("Observation?code=http://loinc.org|1234-5", false)]
+    [TestCase("Patient?_revinclude=Observation:subject", false)]
+    [TestCase("Patient/1/$everything", false)]
+    [TestCase("AuditEvent?patient=Patient/1", true)]
+    [TestCase("AuditEvent/1", true)]
+    [TestCase("Patient/1/$everything?_type=AuditEvent", true)]
+    [TestCase("Patient?_revinclude=AuditEvent:patient", true)]
+    [TestCase("Patient?_has:AuditEvent:patient:action=R", true)]
+    [TestCase("Patient?_revinclude=*", true)]
+    [TestCase("Patient?_revinclude%3Aiterate=%2A", true)]
+    [TestCase("Provenance?_include=Provenance:target", true)]
+    [TestCase("?_type=Patient", true)]
+    [TestCase("_history", true)]
+    public void Which_queries_can_answer_with_AuditEvents(string url, bool expected) =>
+        Assert.That(AuditCatchUpFilter.MayAnswerWithAuditEvents(url), Is.EqualTo(expected));
 }
