@@ -78,7 +78,7 @@ public static class ConsentFilter
     private static CompiledReads CompileReads(InteropDbContext db, ReadAccess access)
     {
         var template = new ConsentValues();
-        var decide = Apply(db.Resources.AsNoTracking(), db, access, template, currentOnly: true)
+        var decide = Apply(db.Resources.AsNoTracking(), db, access, template, currentOnly: true, readOfType: true)
             .Where(r => r.ResourceType == template.Type && r.ResourceId == template.Id);
         var screen = Screen(db, access, template);
         return new CompiledReads(screen is null ? null : Compile(screen, template), Compile(decide, template));
@@ -90,7 +90,7 @@ public static class ConsentFilter
     /// policy (<see cref="ConsentAccess.DenyAllByDefault"/>) almost every clinical row needs the full predicate.
     /// </summary>
     /// <remarks>
-    /// <see cref="ScreenedRow.MayBeWithheld"/> must be true whenever a clause of <see cref="Apply(IQueryable{ResourceVersionRow}, InteropDbContext, ReadAccess, ConsentValues, bool)"/>
+    /// <see cref="ScreenedRow.MayBeWithheld"/> must be true whenever a clause of <see cref="Apply(IQueryable{ResourceVersionRow}, InteropDbContext, ReadAccess, ConsentValues, bool, bool)"/>
     /// could fail for a current row; it may be true more often (that only costs the full predicate).
     /// Each clause there passes for the custodian, and otherwise fails only for a row with a sensitive
     /// label (the labels clause) or in the compartment of a patient with some deny rule (the denials
@@ -99,7 +99,7 @@ public static class ConsentFilter
     private static IQueryable<ScreenedRow>? Screen(InteropDbContext db, ReadAccess access, ConsentValues v)
     {
         if (ScreenSelector(db, access, v) is not { } selector) return null;
-        return Scope(db.Resources.AsNoTracking(), db, access, v, currentOnly: true)
+        return Scope(db.Resources.AsNoTracking(), db, access, v, currentOnly: true, readOfType: true)
             .Where(r => r.ResourceType == v.Type && r.ResourceId == v.Id)
             .Select(selector);
     }
@@ -214,7 +214,15 @@ public static class ConsentFilter
     }
 
     /// <summary>What the caller is confined to before consent: current rows, reachable types, their patient's compartment.</summary>
-    private static IQueryable<ResourceVersionRow> Scope(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, ConsentValues v, bool currentOnly)
+    /// <remarks>
+    /// With <paramref name="readOfType"/> the query reads rows of type <c>v.Type</c> only (a read by id):
+    /// a confined caller's compartment is then listed for that type alone, from the index, rather than
+    /// whole, AuditEvents of every access to the record included (decision 0012). Untyped compartment
+    /// rows, written by a replica of the release before the column, are listed too; the row's own type
+    /// is tested anyway.
+    /// </remarks>
+    private static IQueryable<ResourceVersionRow> Scope(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, ConsentValues v, bool currentOnly,
+        bool readOfType = false)
     {
         if (currentOnly) rows = rows.Where(r => r.IsCurrent);
         if (access.ExcludedTypes is { Count: > 0 } excludedTypes)
@@ -229,7 +237,10 @@ public static class ConsentFilter
             // PatientCompartmentQuery.InPatientCompartment, with the patient read from v (written
             // inside the lambda, not as a captured query, so a compiled read can see v in it).
             var compartments = db.Compartments;
-            rows = rows.Where(r => compartments.Where(c => c.PatientId == v.Patient).Select(c => c.ResourceRowId).Contains(r.Id));
+            rows = readOfType
+                ? rows.Where(r => compartments.Where(c => c.PatientId == v.Patient && (c.ResourceType == v.Type || c.ResourceType == ""))
+                    .Select(c => c.ResourceRowId).Contains(r.Id))
+                : rows.Where(r => compartments.Where(c => c.PatientId == v.Patient).Select(c => c.ResourceRowId).Contains(r.Id));
         }
         return rows;
     }
@@ -239,9 +250,10 @@ public static class ConsentFilter
     /// tree serves as a compiled query (<see cref="ReadCurrentAsync"/>) with <paramref name="v"/> as
     /// its parameter. What varies only with the caller's kind (role lists, flags) is built in.
     /// </summary>
-    private static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, ConsentValues v, bool currentOnly)
+    private static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, ConsentValues v, bool currentOnly,
+        bool readOfType = false)
     {
-        rows = Scope(rows, db, access, v, currentOnly);
+        rows = Scope(rows, db, access, v, currentOnly, readOfType);
         if (access.Consent is not { } a) return rows;
 
         var exempt = a.Exempt.ToArray();

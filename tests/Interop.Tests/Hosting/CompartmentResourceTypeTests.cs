@@ -76,6 +76,33 @@ public sealed class CompartmentResourceTypeTests
         Assert.That(plan, Does.Not.Contain("SCAN"), plan);
     }
 
+    [TestCase(StorageProvider.Sqlite)]
+    [TestCase(StorageProvider.PostgreSql)]
+    public async Task A_patient_confined_read_by_id_looks_in_the_compartment_for_that_type(StorageProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.CreateContext();
+        await db.Database.MigrateAsync();
+        var (yes, no) = provider == StorageProvider.PostgreSql ? ("true", "false") : ("1", "0");
+        var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " +
+            $"('Observation', 'typed', 1, 1, {no}, {yes}, 'x', 'POST'), ('Observation', 'untyped', 1, 2, {no}, {yes}, 'x', 'POST'), " +
+            $"('Observation', 'mistyped', 1, 3, {no}, {yes}, 'x', 'POST')";
+        await db.Database.ExecuteSqlRawAsync(insert);
+        // As stored by this release, by a replica of the release before the column, and (to show which
+        // index entries the read looks at) a row filed under another type.
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO resource_compartments (\"ResourceRowId\", \"PatientId\", \"ResourceType\") " +
+            "SELECT \"Id\", 'p1', CASE \"ResourceId\" WHEN 'typed' THEN 'Observation' WHEN 'untyped' THEN '' ELSE 'Condition' END FROM resource_versions");
+
+        async Task<bool> Reads(string patient, string id) =>
+            await Interop.Storage.Consent.ConsentFilter.ReadCurrentAsync(db, new Interop.Storage.Consent.ReadAccess(patient, null), "Observation", id) is not null;
+
+        Assert.That(await Reads("p1", "typed"), Is.True);
+        Assert.That(await Reads("p1", "untyped"), Is.True, "a row written by the previous release is still the patient's");
+        Assert.That(await Reads("p1", "mistyped"), Is.False, "the read lists the compartment's Observation entries only");
+        Assert.That(await Reads("p2", "typed"), Is.False, "another patient's record");
+    }
+
     /// <summary>SQLite's plan for <paramref name="queryString"/> (EF Core's ToQueryString: <c>.param set</c> lines, then the SQL).</summary>
     private static async Task<string> ExplainAsync(Interop.Storage.InteropDbContext db, string queryString)
     {
