@@ -10,8 +10,8 @@ namespace Interop.Api.Audit;
 /// access log always shows every access answered before the query, although AuditEvents are built
 /// after the response. A request can answer with AuditEvents when it names them (its path or query:
 /// a read, search or history of AuditEvent, <c>_type</c>, <c>_revinclude</c>, <c>_has</c>), spans every
-/// type (system search and history), or includes by wildcard or by a reference of any type
-/// (<see cref="MayAnswerWithAuditEvents"/>). Anything else (a patient app reading its own Patient, a
+/// type (system search and history), includes by wildcard or by a reference of any type
+/// (<see cref="MayAnswerWithAuditEvents"/>), or is a POST search (its parameters are in the body). Anything else (a patient app reading its own Patient, a
 /// system token pulling a summary) does not wait for the materialiser: before 7 December 2026 every
 /// read of these callers did, which held a patient app to about 230 reads a second on SQLite. Other
 /// callers (clinicians, who never see AuditEvents) and writes pass straight through. A transaction or batch
@@ -30,7 +30,9 @@ public sealed class AuditCatchUpFilter : IEndpointFilter
         {
             var namesAuditEvents = interaction is FhirInteraction.SearchSystem or FhirInteraction.HistorySystem
                 || Names(http.Request.Path.Value) || http.Request.Query.Any(q => Names(q.Key) || q.Value.Any(Names));
-            if (namesAuditEvents || IncludesAnyType(http.Request.Query.Select(q => (q.Key, (IEnumerable<string?>)q.Value))))
+            // A POST search carries its parameters in the body, unread here: it is taken as able to.
+            var postedSearch = interaction is FhirInteraction.SearchType && HttpMethods.IsPost(http.Request.Method);
+            if (namesAuditEvents || postedSearch || IncludesAnyType(http.Request.Query.Select(q => (q.Key, (IEnumerable<string?>)q.Value))))
                 await CatchUpBeforeQueryAsync(http, namesAuditEvents);
         }
         return await next(invocation);

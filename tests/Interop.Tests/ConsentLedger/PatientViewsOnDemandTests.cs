@@ -110,6 +110,14 @@ public sealed class PatientViewsOnDemandTests(StorageProvider provider) : ApiFix
         Assert.That((await annApp.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ann}/$everything")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await PendingAsync(ann), Is.GreaterThan(0), "reading her record, which cannot answer with AuditEvents, stores none of her views");
 
+        // A POST search's parameters are in its body (here they could have asked for _revinclude=AuditEvent:patient): it catches up.
+        var posted = await annApp.PostAsync("/fhir/Patient/_search", new FormUrlEncodedContent(new Dictionary<string, string> { ["_id"] = ann }));
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.OK), await posted.Content.ReadAsStringAsync());
+        Assert.That(await PendingAsync(ann), Is.Zero, "a POST search stores her views first");
+        Assert.That((await gp.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ann}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        for (var attempt = 0; attempt < 100 && await PendingAsync(ann) == 0; attempt++) await Task.Delay(100);
+        Assert.That(await PendingAsync(ann), Is.GreaterThan(0), "another read by the clinician, another view");
+
         var log = Events(await (await annApp.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?patient=Patient/{ann}&_count=100")).ReadAsync<Bundle>());
         Assert.That(log, Is.Not.Empty);
         Assert.That(await PendingAsync(ann), Is.Zero, "her access-log query stores them all first");
