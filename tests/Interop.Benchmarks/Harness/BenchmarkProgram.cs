@@ -21,7 +21,7 @@ public static class BenchmarkProgram
     private static readonly string[] GatewayScenarios = ["read", "search", "search-exact", "summary", "crud", "create", "import", "hl7v2"];
 
     /// <summary>Gateway scenarios run only when named (not part of <c>all</c>).</summary>
-    private static readonly string[] NamedOnlyScenarios = ["read-own"];
+    private static readonly string[] NamedOnlyScenarios = ["read-own", "search-own"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -144,6 +144,7 @@ public static class BenchmarkProgram
     {
         "read" => ReadScenario.RunAsync(session, ct),
         "read-own" => ReadOwnScenario.RunAsync(session, ct),
+        "search-own" => ReadOwnScenario.RunAsync(session, ct, search: true),
         "search" => SearchScenario.RunAsync(session, ct),
         "search-exact" => ExactSearchScenario.RunAsync(session, ct),
         "create" => CreateScenario.RunAsync(session, ct),
