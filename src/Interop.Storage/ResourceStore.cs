@@ -293,9 +293,13 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         _pendingParameters.Clear();
     }
 
-    /// <summary>Every resource row the caller may see: patient confinement and consent, decided in SQL.</summary>
-    public IQueryable<ResourceVersionRow> Visible(ReadAccess? access, bool currentOnly = false) =>
-        ConsentFilter.Apply(db.Resources.AsNoTracking(), db, access ?? ReadAccess.Unrestricted, currentOnly);
+    /// <summary>
+    /// Every resource row the caller may see: patient confinement and consent, decided in SQL. With
+    /// <paramref name="ofTypes"/> the caller promises to read rows of those types only, and a
+    /// patient-confined compartment is listed for them alone (<see cref="ConsentFilter.Apply(IQueryable{ResourceVersionRow}, InteropDbContext, ReadAccess, bool, IReadOnlyCollection{string})"/>).
+    /// </summary>
+    public IQueryable<ResourceVersionRow> Visible(ReadAccess? access, bool currentOnly = false, IReadOnlyCollection<string>? ofTypes = null) =>
+        ConsentFilter.Apply(db.Resources.AsNoTracking(), db, access ?? ReadAccess.Unrestricted, currentOnly, ofTypes);
 
     /// <summary>
     /// Why a version that exists is not visible: the patient (in whose compartment it is) has a

@@ -23,8 +23,19 @@ public static class ConsentFilter
     /// carries the current version's labels over to earlier versions is left out of the query, which
     /// makes it smaller for EF Core to prepare on every execution.
     /// </param>
-    public static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, bool currentOnly = false) =>
-        Apply(rows, db, access, ConsentValues.Of(access), currentOnly);
+    /// <param name="ofTypes">
+    /// The caller reads rows of these types only (a type-level search): a patient-confined caller's
+    /// compartment is then listed for them alone, from the index, not whole with the AuditEvents of
+    /// every access to the record (decision 0012). Written into the SQL as literals; ignored for more
+    /// than <see cref="MaxConfinedTypes"/>. Rows of other types are not excluded by it: narrow the
+    /// rows to these types yourself.
+    /// </param>
+    public static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, bool currentOnly = false,
+        IReadOnlyCollection<string>? ofTypes = null) =>
+        Apply(rows, db, access, ConsentValues.Of(access), currentOnly, ofTypes: ofTypes);
+
+    /// <summary>Above this many types a confined compartment is listed whole (a system-level search).</summary>
+    public const int MaxConfinedTypes = 16;
 
     private delegate Task<T?> CompiledRead<T>(InteropDbContext db, string organization, string purposeOfUse, long now, string? patient, string type, string id, CancellationToken ct);
 
@@ -35,7 +46,7 @@ public static class ConsentFilter
 
     /// <summary>
     /// The current version of <paramref name="type"/>/<paramref name="id"/> when <paramref name="access"/>
-    /// lets the caller see it: the same decision as <see cref="Apply(IQueryable{ResourceVersionRow}, InteropDbContext, ReadAccess, bool)"/>,
+    /// lets the caller see it: the same decision as <see cref="Apply(IQueryable{ResourceVersionRow}, InteropDbContext, ReadAccess, bool, IReadOnlyCollection{string})"/>,
     /// run as EF Core compiled queries, one set per kind of caller (<see cref="ShapeOf"/>). A read is the
     /// most frequent request; compiling spares it building, comparing and parameterising the large
     /// expression tree on every execution.
@@ -90,7 +101,7 @@ public static class ConsentFilter
     /// policy (<see cref="ConsentAccess.DenyAllByDefault"/>) almost every clinical row needs the full predicate.
     /// </summary>
     /// <remarks>
-    /// <see cref="ScreenedRow.MayBeWithheld"/> must be true whenever a clause of <see cref="Apply(IQueryable{ResourceVersionRow}, InteropDbContext, ReadAccess, ConsentValues, bool, bool)"/>
+    /// <see cref="ScreenedRow.MayBeWithheld"/> must be true whenever a clause of <see cref="Apply(IQueryable{ResourceVersionRow}, InteropDbContext, ReadAccess, ConsentValues, bool, bool, IReadOnlyCollection{string})"/>
     /// could fail for a current row; it may be true more often (that only costs the full predicate).
     /// Each clause there passes for the custodian, and otherwise fails only for a row with a sensitive
     /// label (the labels clause) or in the compartment of a patient with some deny rule (the denials
@@ -222,7 +233,7 @@ public static class ConsentFilter
     /// is tested anyway.
     /// </remarks>
     private static IQueryable<ResourceVersionRow> Scope(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, ConsentValues v, bool currentOnly,
-        bool readOfType = false)
+        bool readOfType = false, IReadOnlyCollection<string>? ofTypes = null)
     {
         if (currentOnly) rows = rows.Where(r => r.IsCurrent);
         if (access.ExcludedTypes is { Count: > 0 } excludedTypes)
@@ -237,10 +248,20 @@ public static class ConsentFilter
             // PatientCompartmentQuery.InPatientCompartment, with the patient read from v (written
             // inside the lambda, not as a captured query, so a compiled read can see v in it).
             var compartments = db.Compartments;
-            rows = readOfType
-                ? rows.Where(r => compartments.Where(c => c.PatientId == v.Patient && (c.ResourceType == v.Type || c.ResourceType == ""))
-                    .Select(c => c.ResourceRowId).Contains(r.Id))
-                : rows.Where(r => compartments.Where(c => c.PatientId == v.Patient).Select(c => c.ResourceRowId).Contains(r.Id));
+            if (readOfType)
+                rows = rows.Where(r => compartments.Where(c => c.PatientId == v.Patient && (c.ResourceType == v.Type || c.ResourceType == ""))
+                    .Select(c => c.ResourceRowId).Contains(r.Id));
+            else if (ofTypes is { Count: > 0 and <= MaxConfinedTypes })
+            {
+                // Not compiled (only reads by id are), so the subquery may be built outside the lambda.
+                var listOrUntyped = ofTypes.Append("").Distinct(StringComparer.Ordinal).ToArray();
+                var members = compartments.Where(c => c.PatientId == v.Patient)
+                    .Where(ConstantListInliner.Inline<CompartmentRow>(c => listOrUntyped.Contains(c.ResourceType)))
+                    .Select(c => c.ResourceRowId);
+                rows = rows.Where(r => members.Contains(r.Id));
+            }
+            else
+                rows = rows.Where(r => compartments.Where(c => c.PatientId == v.Patient).Select(c => c.ResourceRowId).Contains(r.Id));
         }
         return rows;
     }
@@ -251,9 +272,9 @@ public static class ConsentFilter
     /// its parameter. What varies only with the caller's kind (role lists, flags) is built in.
     /// </summary>
     private static IQueryable<ResourceVersionRow> Apply(IQueryable<ResourceVersionRow> rows, InteropDbContext db, ReadAccess access, ConsentValues v, bool currentOnly,
-        bool readOfType = false)
+        bool readOfType = false, IReadOnlyCollection<string>? ofTypes = null)
     {
-        rows = Scope(rows, db, access, v, currentOnly, readOfType);
+        rows = Scope(rows, db, access, v, currentOnly, readOfType, ofTypes);
         if (access.Consent is not { } a) return rows;
 
         var exempt = a.Exempt.ToArray();

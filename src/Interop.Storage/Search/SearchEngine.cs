@@ -25,11 +25,15 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     public async Task<SearchResult> SearchAsync(SearchQuery query, SearchRequest request, CancellationToken ct = default)
     {
         if (query.HasErrors) throw new ArgumentException("The query has errors; report them before running it.", nameof(query));
+        // Chains, _has and includes read other types through `visible`; the matches, their page and
+        // "withheld?" read the searched types only, so a patient-confined caller's compartment is
+        // listed for those types alone there (`matchable`), not with the patient's whole access log.
         var visible = store.Visible(request.Access, currentOnly: true);
+        var matchable = request.Access.ConfinedPatient is null ? visible : store.Visible(request.Access, currentOnly: true, query.ResourceTypes);
         var builder = new SearchPredicateBuilder(registry, visible, time.GetUtcNow(), store.Db);
         var scope = ScopePredicate(query.ResourceTypes, request.ScopeConstraints, builder);
         var criteria = builder.All(query.Criteria, query.ResourceTypes);
-        var matches = Matching(visible, query, criteria, scope);
+        var matches = Matching(matchable, query, criteria, scope);
         // The newest row id, read once: the broad-criterion threshold and a first page's snapshot.
         long? newest = null;
         async Task<long> NewestRowAsync() => newest ??= await store.Db.Resources.MaxAsync(r => (long?)r.Id, ct) ?? 0;
@@ -42,7 +46,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         int? total = null;
         if (query.Summary == SummaryMode.Count || query.Total is TotalMode.Accurate or TotalMode.Estimate)
             total = await matches.CountAsync(ct);
-        var withheld = await WithheldAsync(query, request.Access, visible, criteria,
+        var withheld = await WithheldAsync(query, request.Access, matchable, criteria,
             testEach: broad is not null, builder, scope, ct);
         if (query.Summary == SummaryMode.Count || query.Count == 0)
             return new SearchResult([], [], total, null, withheld);
@@ -62,7 +66,7 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         var page = matches.Where(r => r.Id <= snapshot);
         if (after is not null) page = page.Where(SearchSortBuilder.After(keys, after.Keys, after.LastRowId));
         var rows = keys.Count == 0 && broad is { } matchingRows
-            ? await PageOfBroadAsync(query, visible, builder, scope, page, matchingRows.Rows, matchingRows.IndexRows, after?.LastRowId ?? 0, snapshot, ct)
+            ? await PageOfBroadAsync(query, matchable, builder, scope, page, matchingRows.Rows, matchingRows.IndexRows, after?.LastRowId ?? 0, snapshot, ct)
             : await SearchSortBuilder.Order(page, keys).Take(query.Count + 1).ToListAsync(ct);
 
         string? next = null;

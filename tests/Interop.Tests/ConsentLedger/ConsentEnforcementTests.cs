@@ -225,6 +225,36 @@ public sealed class ConsentEnforcementTests(StorageProvider provider) : ApiFixtu
     }
 
     [Test]
+    public async Task A_patients_search_looks_in_their_compartment_for_the_searched_type()
+    {
+        var (patient, typed) = await GpRecordAsync();
+        var (_, untyped) = await GpRecordAsync();
+        var (_, mistyped) = await GpRecordAsync();
+        // Re-file the other two under the first patient: one untyped, as a replica of the release before
+        // the column writes it, and one under another type, to show which index entries a search reads.
+        using (var scope = Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
+            foreach (var (id, type) in new[] { (untyped, ""), (mistyped, "Condition") })
+            {
+                var row = await db.Resources.Where(r => r.ResourceType == "Observation" && r.ResourceId == id && r.IsCurrent).Select(r => r.Id).SingleAsync();
+                await db.Compartments.Where(c => c.ResourceRowId == row).ExecuteUpdateAsync(u => u.SetProperty(c => c.PatientId, patient).SetProperty(c => c.ResourceType, type));
+            }
+        }
+        using var me = ClientFor(Hospital, "patient", "patient/*.rs", patient: patient);
+
+        var found = (await (await me.SendAsync(HttpMethod.Get, "/fhir/Observation?_count=50")).ReadAsync<Bundle>())
+            .Entry.Select(e => e.Resource).OfType<Observation>().Select(o => o.Id).ToList();
+        var foundByCode = (await (await me.SendAsync(HttpMethod.Get, "/fhir/Observation?code=http://snomed.info/sct|997681000000108&_count=50")).ReadAsync<Bundle>())
+            .Entry.Select(e => e.Resource).OfType<Observation>().Select(o => o.Id).ToList();
+
+        Assert.That(found, Is.EquivalentTo(new[] { typed, untyped }), "the mistyped entry is not among the compartment's Observations");
+        Assert.That(foundByCode, Is.EquivalentTo(new[] { typed, untyped }));
+        Assert.That((await me.SendAsync(HttpMethod.Get, $"/fhir/Observation/{untyped}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await me.SendAsync(HttpMethod.Get, $"/fhir/Observation/{mistyped}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public async Task Nopat_items_never_reach_the_patient()
     {
         var (patient, obs) = await GpRecordAsync(new Coding(KnownSystems.V3ActCode, "NOPAT"));
