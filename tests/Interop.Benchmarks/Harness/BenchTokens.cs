@@ -28,6 +28,9 @@ public sealed class BenchTokens
     /// <summary>A hospital clinician with the given SMART scopes, purpose of use treatment.</summary>
     public string Clinician(string scope) => Create(HospitalOrganization, "clinician", scope);
 
+    /// <summary>The hospital trust's EHR integration: a system token of the trust with the given scopes.</summary>
+    public string HospitalSystem(string scope) => Create(HospitalOrganization, "system", scope);
+
     /// <summary>A patient's own app (SMART <c>patient/*.rs</c>), through the hospital trust's patient portal.</summary>
     public string Patient(string patientId) => Create(HospitalOrganization, "patient", "patient/*.rs", patientId);
 

@@ -5,7 +5,7 @@ public sealed class BenchmarkOptions
 {
     public const string PostgresEnvironmentVariable = "INTEROP_BENCH_POSTGRES";
 
-    public static readonly string[] Scenarios = ["ceiling", "read", "read-own", "search-own", "search", "search-exact", "summary", "crud", "create", "import", "hl7v2", "all", "micro"];
+    public static readonly string[] Scenarios = ["ceiling", "read", "read-own", "search-own", "search", "search-exact", "summary", "summary-system", "crud", "create", "import", "hl7v2", "all", "micro"];
 
     public string Scenario { get; private set; } = "";
     public int Connections { get; private set; } = 16;
@@ -32,7 +32,7 @@ public sealed class BenchmarkOptions
     public static string Usage =>
         """
         usage: dotnet run -c Release --project tests/Interop.Benchmarks -- SCENARIO [options]
-          SCENARIO: ceiling | read | read-own | search-own | search | search-exact | summary | crud | create | import | hl7v2 | all
+          SCENARIO: ceiling | read | read-own | search-own | search | search-exact | summary | summary-system | crud | create | import | hl7v2 | all
                     | micro [BenchmarkDotNet args]
           --connections N            concurrent HTTP workers (default 16)
           --duration S               measured seconds per scenario (default 15)

@@ -21,7 +21,7 @@ public static class BenchmarkProgram
     private static readonly string[] GatewayScenarios = ["read", "search", "search-exact", "summary", "crud", "create", "import", "hl7v2"];
 
     /// <summary>Gateway scenarios run only when named (not part of <c>all</c>).</summary>
-    private static readonly string[] NamedOnlyScenarios = ["read-own", "search-own"];
+    private static readonly string[] NamedOnlyScenarios = ["read-own", "search-own", "summary-system"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -149,6 +149,7 @@ public static class BenchmarkProgram
         "search-exact" => ExactSearchScenario.RunAsync(session, ct),
         "create" => CreateScenario.RunAsync(session, ct),
         "summary" => SummaryScenario.RunAsync(session, ct),
+        "summary-system" => SummaryScenario.RunAsync(session, ct, system: true),
         "crud" => CrudScenario.RunAsync(session, ct),
         "import" => ImportScenario.RunAsync(session, ct),
         "hl7v2" => Hl7v2Scenario.RunAsync(session, ct),
