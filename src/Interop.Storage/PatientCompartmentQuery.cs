@@ -40,11 +40,20 @@ public static class PatientCompartmentQuery
         IReadOnlyCollection<string> types)
     {
         var list = types.ToArray();
-        var listOrUntyped = list.Append("").ToArray();
-        var members = db.Compartments.Where(c => c.PatientId == patientId)
+        var members = MembersOfTypes(db, patientId, list);
+        return rows.Where(r => members.Contains(r.Id)).Where(ConstantListInliner.Inline<ResourceVersionRow>(r => list.Contains(r.ResourceType)));
+    }
+
+    /// <summary>
+    /// The version row ids the patient's compartment files under <paramref name="types"/>, and those it
+    /// files under no type (see the remarks above: the caller tests the version's own type).
+    /// </summary>
+    public static IQueryable<long> MembersOfTypes(InteropDbContext db, string patientId, IReadOnlyCollection<string> types)
+    {
+        var listOrUntyped = types.Append("").Distinct(StringComparer.Ordinal).ToArray();
+        return db.Compartments.Where(c => c.PatientId == patientId)
             .Where(ConstantListInliner.Inline<CompartmentRow>(c => listOrUntyped.Contains(c.ResourceType)))
             .Select(c => c.ResourceRowId);
-        return rows.Where(r => members.Contains(r.Id)).Where(ConstantListInliner.Inline<ResourceVersionRow>(r => list.Contains(r.ResourceType)));
     }
 
     /// <summary>Rows in the patient's compartment other than those of <paramref name="type"/> (for <c>$everything</c>, the AuditEvents).</summary>

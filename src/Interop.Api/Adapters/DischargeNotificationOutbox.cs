@@ -95,13 +95,8 @@ public sealed class DischargeNotificationOutbox(ResourceStore store, IOptions<Co
     private async Task<List<EpisodeOfCare>> ActiveCouncilEpisodesAsync(string patientId, CancellationToken ct)
     {
         var db = store.Db;
-        var rows = await (
-            from c in db.Compartments
-            // (An untyped compartment row was written by a replica of the release before the column.)
-            where c.PatientId == patientId && (c.ResourceType == "EpisodeOfCare" || c.ResourceType == "")
-            join r in db.Resources on c.ResourceRowId equals r.Id
-            where r.IsCurrent && !r.IsDeleted && r.ResourceType == "EpisodeOfCare"
-            select r.Json).AsNoTracking().ToListAsync(ct);
+        var rows = await db.Resources.AsNoTracking().InPatientCompartment(db, patientId, ["EpisodeOfCare"])
+            .Where(r => r.IsCurrent && !r.IsDeleted).Select(r => r.Json).ToListAsync(ct);
         var episodes = new List<EpisodeOfCare>();
         foreach (var json in rows)
         {

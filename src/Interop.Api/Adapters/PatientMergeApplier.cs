@@ -77,12 +77,9 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
     private async System.Threading.Tasks.Task RepointAsync(string retiredId, string survivorId, WriteContext context, CancellationToken ct)
     {
         var db = store.Db;
-        var rows = await (
-            from c in db.Compartments
-            where c.PatientId == retiredId && c.ResourceType != "AuditEvent"
-            join r in db.Resources on c.ResourceRowId equals r.Id
-            where r.IsCurrent && !r.IsDeleted && r.ResourceType != "Patient" && r.ResourceType != "AuditEvent"
-            select new { r.ResourceType, r.Json }).AsNoTracking().ToListAsync(ct);
+        var rows = await db.Resources.AsNoTracking().InPatientCompartmentExcept(db, retiredId, "AuditEvent")
+            .Where(r => r.IsCurrent && !r.IsDeleted && r.ResourceType != "Patient" && r.ResourceType != "AuditEvent")
+            .Select(r => new { r.ResourceType, r.Json }).ToListAsync(ct);
         var retired = $"Patient/{retiredId}";
         foreach (var row in rows)
         {

@@ -254,10 +254,7 @@ public static class ConsentFilter
             else if (ofTypes is { Count: > 0 and <= MaxConfinedTypes })
             {
                 // Not compiled (only reads by id are), so the subquery may be built outside the lambda.
-                var listOrUntyped = ofTypes.Append("").Distinct(StringComparer.Ordinal).ToArray();
-                var members = compartments.Where(c => c.PatientId == v.Patient)
-                    .Where(ConstantListInliner.Inline<CompartmentRow>(c => listOrUntyped.Contains(c.ResourceType)))
-                    .Select(c => c.ResourceRowId);
+                var members = PatientCompartmentQuery.MembersOfTypes(db, v.Patient!, ofTypes);
                 rows = rows.Where(r => members.Contains(r.Id));
             }
             else
