@@ -1,5 +1,6 @@
 using Interop.Api.Fhir;
 using Interop.Api.Security;
+using Microsoft.Extensions.Primitives;
 
 namespace Interop.Api.Audit;
 
@@ -29,10 +30,10 @@ public sealed class AuditCatchUpFilter : IEndpointFilter
                 or FhirInteraction.Patch or FhirInteraction.Delete or FhirInteraction.Transaction))
         {
             var namesAuditEvents = interaction is FhirInteraction.SearchSystem or FhirInteraction.HistorySystem
-                || Names(http.Request.Path.Value) || http.Request.Query.Any(q => Names(q.Key) || q.Value.Any(Names));
+                || Names(http.Request.Path.Value, http.Request.Query);
             // A POST search carries its parameters in the body, unread here: it is taken as able to.
             var postedSearch = interaction is FhirInteraction.SearchType && HttpMethods.IsPost(http.Request.Method);
-            if (namesAuditEvents || postedSearch || IncludesAnyType(http.Request.Query.Select(q => (q.Key, (IEnumerable<string?>)q.Value))))
+            if (namesAuditEvents || postedSearch || IncludesAnyType(http.Request.Query))
                 await CatchUpBeforeQueryAsync(http, namesAuditEvents);
         }
         return await next(invocation);
@@ -48,11 +49,14 @@ public sealed class AuditCatchUpFilter : IEndpointFilter
         var url = relativeUrl ?? "";
         var q = url.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? url : url[..q];
-        if (path.Length == 0 || path.StartsWith('_') || Names(path)) return true;   // system-level search or history, or AuditEvent
-        if (q < 0) return false;
-        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(url[q..]);
-        return query.Any(p => Names(p.Key) || p.Value.Any(Names)) || IncludesAnyType(query.Select(p => (p.Key, (IEnumerable<string?>)p.Value)));
+        if (path.Length == 0 || path.StartsWith('_')) return true;   // system-level search or history
+        var query = q < 0 ? [] : Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(url[q..]);
+        return Names(path, query) || IncludesAnyType(query);
     }
+
+    /// <summary>The path, a parameter name or a value names AuditEvent (a read, search or history of it, <c>_type</c>, <c>_revinclude</c>, <c>_has</c>).</summary>
+    private static bool Names(string? path, IEnumerable<KeyValuePair<string, StringValues>> query) =>
+        Names(path) || query.Any(p => Names(p.Key) || p.Value.Any(Names));
 
     private static bool Names(string? text) => text?.Contains("AuditEvent", StringComparison.Ordinal) == true;
 
@@ -60,9 +64,9 @@ public sealed class AuditCatchUpFilter : IEndpointFilter
     /// <c>_include</c> of any kind (its target type may be left open, e.g. <c>Provenance:target</c>) or a
     /// wildcard <c>_revinclude</c>: either may bring AuditEvents without naming them.
     /// </summary>
-    private static bool IncludesAnyType(IEnumerable<(string Key, IEnumerable<string?> Values)> query) =>
+    private static bool IncludesAnyType(IEnumerable<KeyValuePair<string, StringValues>> query) =>
         query.Any(p => p.Key.StartsWith("_include", StringComparison.Ordinal)
-            || (p.Key.StartsWith("_revinclude", StringComparison.Ordinal) && p.Values.Any(v => v?.Contains('*') == true)));
+            || (p.Key.StartsWith("_revinclude", StringComparison.Ordinal) && p.Value.Any(v => v?.Contains('*') == true)));
 
     /// <summary>
     /// Brings the AuditEvents the caller may be shown up to date before a query of this request runs,
