@@ -21,7 +21,6 @@ public sealed class CompartmentResourceTypeTests
     public async Task Upgrading_gives_existing_compartment_rows_their_resources_type(StorageProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (yes, no) = provider == StorageProvider.PostgreSql ? ("true", "false") : ("1", "0");
         await using (var db = database.CreateContext())
         {
             var migrations = db.Database.GetMigrations().ToList();
@@ -30,9 +29,7 @@ public sealed class CompartmentResourceTypeTests
             await db.GetService<IMigrator>().MigrateAsync(migrations[index - 1]);
 
             // Two versions and their compartment rows as the schema before the migration stored them.
-            var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " +
-                $"('Condition', 'c1', 1, 1, {no}, {yes}, 'x', 'POST'), ('AuditEvent', 'a1', 1, 2, {no}, {yes}, 'x', 'POST')";
-            await db.Database.ExecuteSqlRawAsync(insert);
+            await InsertCurrentVersionsAsync(db, provider, ("Condition", "c1"), ("AuditEvent", "a1"));
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO resource_compartments (\"ResourceRowId\", \"PatientId\") SELECT \"Id\", 'p1' FROM resource_versions");
         }
@@ -52,9 +49,7 @@ public sealed class CompartmentResourceTypeTests
             Assert.That(all, Is.EqualTo(new[] { "a1", "c1" }));
 
             // A replica of the previous release, still running during a rolling upgrade, writes compartment rows without the type.
-            var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " +
-                $"('Condition', 'c2', 1, 3, {no}, {yes}, 'x', 'POST'), ('AuditEvent', 'a2', 1, 4, {no}, {yes}, 'x', 'POST')";
-            await db.Database.ExecuteSqlRawAsync(insert);
+            await InsertCurrentVersionsAsync(db, provider, ("Condition", "c2"), ("AuditEvent", "a2"));
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO resource_compartments (\"ResourceRowId\", \"PatientId\") SELECT \"Id\", 'p1' FROM resource_versions WHERE \"ResourceId\" IN ('c2', 'a2')");
             var conditionsNow = await db.Resources.AsNoTracking().InPatientCompartment(db, "p1", ["Condition"]).Select(r => r.ResourceId).OrderBy(id => id).ToListAsync();
@@ -83,11 +78,7 @@ public sealed class CompartmentResourceTypeTests
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.CreateContext();
         await db.Database.MigrateAsync();
-        var (yes, no) = provider == StorageProvider.PostgreSql ? ("true", "false") : ("1", "0");
-        var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " +
-            $"('Observation', 'typed', 1, 1, {no}, {yes}, 'x', 'POST'), ('Observation', 'untyped', 1, 2, {no}, {yes}, 'x', 'POST'), " +
-            $"('Observation', 'mistyped', 1, 3, {no}, {yes}, 'x', 'POST')";
-        await db.Database.ExecuteSqlRawAsync(insert);
+        await InsertCurrentVersionsAsync(db, provider, ("Observation", "typed"), ("Observation", "untyped"), ("Observation", "mistyped"));
         // As stored by this release, by a replica of the release before the column, and (to show which
         // index entries the read looks at) a row filed under another type.
         await db.Database.ExecuteSqlRawAsync(
@@ -101,6 +92,15 @@ public sealed class CompartmentResourceTypeTests
         Assert.That(await Reads("p1", "untyped"), Is.True, "a row written by the previous release is still the patient's");
         Assert.That(await Reads("p1", "mistyped"), Is.False, "the read lists the compartment's Observation entries only");
         Assert.That(await Reads("p2", "typed"), Is.False, "another patient's record");
+    }
+
+    /// <summary>Current first versions of each (type, id), inserted as SQL so that they need no compartment or index rows.</summary>
+    private static async Task InsertCurrentVersionsAsync(Interop.Storage.InteropDbContext db, StorageProvider provider, params (string Type, string Id)[] versions)
+    {
+        var (yes, no) = provider == StorageProvider.PostgreSql ? ("true", "false") : ("1", "0");
+        var values = string.Join(", ", versions.Select(v => $"('{v.Type}', '{v.Id}', 1, 1, {no}, {yes}, 'x', 'POST')"));
+        var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " + values;
+        await db.Database.ExecuteSqlRawAsync(insert);
     }
 
     /// <summary>SQLite's plan for <paramref name="queryString"/> (EF Core's ToQueryString: <c>.param set</c> lines, then the SQL).</summary>
