@@ -21,6 +21,7 @@ public sealed class Hl7v2MessageIngest(
     DischargeNotificationOutbox outbox,
     Hl7v2AckBuilder acks,
     Hl7v2ToFhirMapper mapper,
+    Audit.AuditMaterializer audit,
     TimeProvider time,
     ILogger<Hl7v2MessageIngest> logger)
 {
@@ -51,6 +52,9 @@ public sealed class Hl7v2MessageIngest(
         var controlId = result.ControlId!;
         try
         {
+            // A merge copies the retired patient's access log to the survivor (PatientMergeApplier): the
+            // accesses answered so far are stored as AuditEvents first, outside the message's transaction.
+            if (result.Merges.Count > 0) await audit.CatchUpAsync(ct);
             return await store.InTransactionAsync(async () =>
             {
                 var db = store.Db;

@@ -1,9 +1,11 @@
 using Hl7.Fhir.Model;
 using Interop.Adapters.Hl7v2;
+using Interop.Api.Audit;
 using Interop.Api.Fhir;
 using Interop.Api.Security;
 using Interop.Core.Fhir;
 using Interop.Storage;
+using Interop.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Interop.Api.Adapters;
@@ -13,9 +15,11 @@ namespace Interop.Api.Adapters;
 /// gets <c>link.type = replaced-by</c> and <c>active = false</c>, the survivor <c>replaces</c>
 /// (FHIR R4 patient.html#links), and every current resource in the retired patient's compartment
 /// gets a new version whose references to the retired Patient point at the survivor. History keeps
-/// the old versions, so the merge can be audited and undone by hand.
+/// the old versions, so the merge can be audited and undone by hand. The retired patient's access log
+/// follows the record: the survivor gets a copy of each of the retired patient's views of an access
+/// (<see cref="CopyAccessLogAsync"/>).
 /// </summary>
-public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver resolver, AccessGuard guard)
+public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver resolver, AccessGuard guard, TimeProvider time)
 {
     /// <summary>Applies every merge; returns warnings (table 0357 code 204) for retired identifiers no stored Patient has.</summary>
     public async Task<IReadOnlyList<Hl7v2Problem>> ApplyAsync(IReadOnlyList<Hl7v2Merge> merges, HttpContext http, CancellationToken ct)
@@ -44,8 +48,10 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
                 {
                     guard.Require("Patient", 'u');
                     await LinkAsync(retiredId, survivorId, Patient.LinkType.ReplacedBy, retire: true, context, ct);
-                    await LinkAsync(survivorId, retiredId, Patient.LinkType.Replaces, retire: false, context, ct);
+                    var newlyMerged = await LinkAsync(survivorId, retiredId, Patient.LinkType.Replaces, retire: false, context, ct);
                     await RepointAsync(retiredId, survivorId, context, ct);
+                    // A repeated merge of the same pair (another message) does not copy the log again.
+                    if (newlyMerged) await CopyAccessLogAsync(retiredId, survivorId, ct);
                 }
             }
         }
@@ -58,15 +64,48 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
     private static Hl7v2Problem Warning(string text, string segment, int field) =>
         new(Hl7v2Severity.Warning, Hl7v2ErrorCode.UnknownKeyIdentifier, text, segment, 1, field);
 
-    private async System.Threading.Tasks.Task LinkAsync(string patientId, string otherId, Patient.LinkType type, bool retire, WriteContext context, CancellationToken ct)
+    /// <summary>Links <paramref name="patientId"/> to <paramref name="otherId"/>; true when the link is new.</summary>
+    private async Task<bool> LinkAsync(string patientId, string otherId, Patient.LinkType type, bool retire, WriteContext context, CancellationToken ct)
     {
         var stored = await store.ReadAsync("Patient", patientId, ct);
-        if (stored?.Json is null || FhirSerialization.ParseStored(stored.Json) is not Patient patient) return;
+        if (stored?.Json is null || FhirSerialization.ParseStored(stored.Json) is not Patient patient) return false;
         var other = $"Patient/{otherId}";
-        if (!patient.Link.Any(l => l.Type == type && l.Other?.Reference == other))
-            patient.Link.Add(new Patient.LinkComponent { Other = new ResourceReference(other), Type = type });
+        var added = !patient.Link.Any(l => l.Type == type && l.Other?.Reference == other);
+        if (added) patient.Link.Add(new Patient.LinkComponent { Other = new ResourceReference(other), Type = type });
         if (retire) patient.Active = false;
         await store.StageUpdateAsync(patient, null, context, "PUT", ct);
+        return added;
+    }
+
+    /// <summary>
+    /// The retired patient's access log, copied into the survivor's: each of the retired patient's views
+    /// of an access (stored, or still waiting in <c>audit_pending_views</c>) becomes a view for the
+    /// survivor (<see cref="AuditEventBuilder.ViewForSurvivor"/>), waiting like any other until that
+    /// patient asks (decision 0008). So a patient app of the surviving record lists who looked at the
+    /// record that was merged into it; the retired patient's log and the full events stay as they were.
+    /// </summary>
+    private async System.Threading.Tasks.Task CopyAccessLogAsync(string retiredId, string survivorId, CancellationToken ct)
+    {
+        var db = store.Db;
+        var stored = await db.Resources.AsNoTracking().InPatientCompartment(db, retiredId, ["AuditEvent"])
+            .Where(r => r.IsCurrent && !r.IsDeleted && r.ResourceType == "AuditEvent")
+            .OrderBy(r => r.Id).Select(r => r.Json).ToListAsync(ct);
+        var pending = await db.AuditPendingViews.AsNoTracking().Where(v => v.PatientId == retiredId)
+            .OrderBy(v => v.Id).Select(v => v.Json).ToListAsync(ct);
+        var mergedAt = time.GetUtcNow();
+        var copies = new List<AuditPendingViewRow>();
+        foreach (var json in stored.Concat(pending))
+        {
+            if (json is null || FhirSerialization.ParseStored(json) is not AuditEvent view) continue;
+            if (AuditEventBuilder.ViewForSurvivor(view, retiredId, survivorId, mergedAt) is not { } copy) continue;
+            copies.Add(new AuditPendingViewRow
+            {
+                PatientId = survivorId,
+                RecordedAt = Instants.ToStored(copy.Recorded ?? mergedAt),
+                Json = FhirSerialization.ToJson(copy),
+            });
+        }
+        await db.InsertPendingViewsAsync(copies, ct);
     }
 
     /// <summary>

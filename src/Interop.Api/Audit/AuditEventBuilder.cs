@@ -78,12 +78,34 @@ public static partial class AuditEventBuilder
     {
         var coded = who.Note is not null && ErrorCode().IsMatch(who.Note) ? $" {who.Note}" : "";
         var e = Skeleton(who, $"{who.Status}{coded}", forPatient: true);
-        e.Meta = new Meta { Tag = [new Coding(KnownAudit.View, KnownAudit.PatientView, "The patient's view of an access to their record")] };
+        e.Meta = PatientViewMeta();
         e.Entity.Add(PatientEntity(patient));
         foreach (var item in released.Where(r => !(r.Type == "Patient" && r.Id == patient)).Take(MaxReleasedNamed)) e.Entity.Add(ReleasedEntity(item));
         foreach (var sequence in ledgerEntries.Order()) e.Entity.Add(LedgerEntity(sequence));
         e.Entity.Add(RequestEntity(who));
         return e;
+    }
+
+    /// <summary>
+    /// <paramref name="view"/>, a patient's view of an access to <paramref name="retired"/>'s record, as a
+    /// view for <paramref name="survivor"/>, into whose record an ADT^A40 merge folded that record at
+    /// <paramref name="mergedAt"/>: the same access, named in the survivor's log with a note saying which
+    /// record it was. Null when <paramref name="view"/> is not a patient's view of <paramref name="retired"/>
+    /// (the full event, or another patient's view).
+    /// </summary>
+    public static AuditEvent? ViewForSurvivor(AuditEvent view, string retired, string survivor, DateTimeOffset mergedAt)
+    {
+        if (view.Meta?.Tag.Any(t => t.System == KnownAudit.View && t.Code == KnownAudit.PatientView) != true) return null;
+        var retiredReference = $"Patient/{retired}";
+        var at = view.Entity.FindIndex(e => e.Role?.System == KnownAudit.ObjectRole && e.Role.Code == "1" && e.What?.Reference == retiredReference);
+        if (at < 0) return null;
+        var copy = (AuditEvent)view.DeepCopy();
+        copy.Id = null;
+        copy.Meta = PatientViewMeta();
+        var patient = PatientEntity(survivor);
+        patient.Description = $"An access to the record {retiredReference}, merged into this one on {mergedAt.UtcDateTime:yyyy-MM-dd}.";
+        copy.Entity[at] = patient;
+        return copy;
     }
 
     /// <summary>
@@ -170,6 +192,8 @@ public static partial class AuditEventBuilder
         }
         return e;
     }
+
+    private static Meta PatientViewMeta() => new() { Tag = [new Coding(KnownAudit.View, KnownAudit.PatientView, "The patient's view of an access to their record")] };
 
     private static AuditEvent.EntityComponent PatientEntity(string patient) => new()
     {

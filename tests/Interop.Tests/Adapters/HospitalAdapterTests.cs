@@ -171,6 +171,56 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
         Assert.That(await db.Compartments.AnyAsync(c => c.ResourceRowId == access.Id && c.PatientId == retired.Id), Is.True);
     }
 
+    [Test]
+    public async Task A40_merge_gives_the_surviving_patient_the_access_log_of_the_retired_record()
+    {
+        var survivingMrn = NewKey("S");
+        var retiredMrn = NewKey("R");
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, survivingMrn, NewKey("V")))), Is.EqualTo("AA"));
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, retiredMrn, NewKey("V")))), Is.EqualTo("AA"));
+        var survivor = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(survivingMrn))).Single();
+        var retired = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(retiredMrn))).Single();
+        using (var clinician = ClientFor("RBQ", "clinician", "user/*.rs"))
+            Assert.That((await clinician.GetAsync($"/fhir/Patient/{retired.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await AccessLogOfAsync(retired.Id!);
+        using (var stillRetired = ClientFor("RBQ", "patient", "patient/*.rs", patient: retired.Id))
+            // The retired patient's view is stored (not only waiting), so the merge copies a stored view.
+            Assert.That(ReadsOf(await LogOfAsync(stillRetired), $"Patient/{retired.Id}"), Has.Count.EqualTo(1));
+        // A second read just before the merge: its view is still waiting (or its journal row not yet materialised).
+        using (var clinician = ClientFor("RBQ", "clinician", "user/*.rs"))
+            Assert.That((await clinician.GetAsync($"/fhir/Patient/{retired.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        Assert.That(MsaCode(await PostAsync(Merge(NewControlId(), survivingMrn, retiredMrn))), Is.EqualTo("AA"));
+
+        using var me = ClientFor("RBQ", "patient", "patient/*.rs", patient: survivor.Id);
+        var copied = ReadsOf(await LogOfAsync(me), $"Patient/{survivor.Id}");
+        Assert.That(copied, Has.Count.EqualTo(2), "the survivor's log names both of the clinician's reads of the merged record");
+        foreach (var view in copied)
+        {
+            Assert.That(view.Entity.Single(e => e.What?.Reference == $"Patient/{survivor.Id}").Description, Does.Contain($"Patient/{retired.Id}"));
+            Assert.That(view.Agent.Any(a => a.Who?.Identifier?.Value == "RBQ"), Is.True, "from which organisation");
+            Assert.That(view.Meta.Security.Any(s => s.Code == "NOPAT"), Is.False);
+        }
+        using (var stillRetired = ClientFor("RBQ", "patient", "patient/*.rs", patient: retired.Id))
+            Assert.That(ReadsOf(await LogOfAsync(stillRetired), $"Patient/{retired.Id}"), Has.Count.EqualTo(2), "the retired record's log keeps its own views");
+
+        // The same merge again (another message) copies nothing twice.
+        Assert.That(MsaCode(await PostAsync(Merge(NewControlId(), survivingMrn, retiredMrn))), Is.EqualTo("AA"));
+        Assert.That(ReadsOf(await LogOfAsync(me), $"Patient/{survivor.Id}"), Has.Count.EqualTo(2));
+    }
+
+    private static async Task<Bundle> LogOfAsync(HttpClient patient)
+    {
+        var response = await patient.GetAsync("/fhir/AuditEvent?_count=100");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await response.ReadAsync<Bundle>();
+    }
+
+    // The AuditEvents in `log` of a read (the clinician's) naming `patient` as the patient concerned.
+    private static List<AuditEvent> ReadsOf(Bundle log, string patient) => log.Entry.Select(e => e.Resource).OfType<AuditEvent>()
+        .Where(e => e.Subtype.Any(s => s.Code == "read") && e.Entity.Any(x => x.Role?.Code == "1" && x.What?.Reference == patient))
+        .ToList();
+
     /// <summary>The first full AuditEvent stored in <paramref name="patientId"/>'s compartment (the materialiser stores them shortly after the request).</summary>
     private async Task<(long Id, string ResourceId)> AccessLogOfAsync(string patientId)
     {
