@@ -15,6 +15,14 @@ public static class ConsentFilter
 {
     private static readonly string[] Sensitive = [.. SensitiveClasses.All];
 
+    // "Does this row carry a sensitive label?" is asked per row in two steps: any label at all (one
+    // seek on the labels' primary key, ResourceRowId first, which settles almost every row: most carry
+    // none), and only then a sensitive one. Asked alone, the second made SQLite (with or without
+    // statistics) search the (Code, ResourceRowId) index once per sensitive code: ten seeks per row,
+    // some 40 % of a patient summary's compartment query (docs/benchmarks.md). In a filter the steps
+    // are joined with && (SQLite stops at the first false); in a projection SQLite evaluates both
+    // sides of an AND, so there they are a conditional (CASE WHEN, evaluated lazily).
+
     /// <param name="rows">The rows to narrow.</param>
     /// <param name="db">The context the consent rules are read from, in the same query.</param>
     /// <param name="access">Who is asking, and what they are confined to.</param>
@@ -128,12 +136,12 @@ public static class ConsentFilter
             ? ConstantListInliner.InlineSelector<ResourceVersionRow, ScreenedRow>(r => new ScreenedRow
             {
                 Row = r,
-                MayBeWithheld = r.Custodian != v.Organization && r.SecurityLabels.Any(l => Sensitive.Contains(l.Code)),
+                MayBeWithheld = r.Custodian != v.Organization && (r.SecurityLabels.Any() ? r.SecurityLabels.Any(l => Sensitive.Contains(l.Code)) : false),
             })
             : ConstantListInliner.InlineSelector<ResourceVersionRow, ScreenedRow>(r => new ScreenedRow
             {
                 Row = r,
-                MayBeWithheld = r.Custodian != v.Organization && (r.SecurityLabels.Any(l => Sensitive.Contains(l.Code))
+                MayBeWithheld = r.Custodian != v.Organization && ((r.SecurityLabels.Any() ? r.SecurityLabels.Any(l => Sensitive.Contains(l.Code)) : false)
                     || r.Compartments.Any(c => rules.Any(d => d.PatientId == c.PatientId && !d.Permit))),
             });
     }
@@ -286,18 +294,18 @@ public static class ConsentFilter
         // the other way round, "a permit whose patient is in the compartment", SQLite scanned or built
         // a temporary index over every rule for each labelled row)
         rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => r.Custodian == v.Organization || exempt.Contains(r.ResourceType) ||
-            !r.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
+            !(r.SecurityLabels.Any() && r.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
                 !r.Compartments.Any(c => rules.Any(x => x.PatientId == c.PatientId && x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
                     && (x.ActorOrganization == null || x.ActorOrganization == v.Organization)
                     && (x.Purpose == null || x.Purpose == v.PurposeOfUse)
-                    && (x.Start == null || x.Start <= v.Now) && (x.End == null || x.End > v.Now))))));
+                    && (x.Start == null || x.Start <= v.Now) && (x.End == null || x.End > v.Now)))))));
 
         // ...including the labels of the current version when this is an earlier one: a resource
         // relabelled sensitive withholds its whole history, not just the versions since (vread, _history).
         if (!currentOnly)
             rows = rows.Where(ConstantListInliner.Inline<ResourceVersionRow>(r => r.IsCurrent || exempt.Contains(r.ResourceType) ||
                 !current.Any(cur => cur.IsCurrent && cur.ResourceType == r.ResourceType && cur.ResourceId == r.ResourceId && cur.Custodian != v.Organization
-                    && cur.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
+                    && cur.SecurityLabels.Any() && cur.SecurityLabels.Any(l => Sensitive.Contains(l.Code) &&
                         !cur.Compartments.Any(c => rules.Any(x => x.PatientId == c.PatientId && x.Permit && x.Level == 0 && x.SecurityLabel == l.Code
                             && (x.ActorOrganization == null || x.ActorOrganization == v.Organization)
                             && (x.Purpose == null || x.Purpose == v.PurposeOfUse)
