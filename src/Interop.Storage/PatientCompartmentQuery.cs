@@ -1,5 +1,6 @@
 using Interop.Storage.Consent;
 using Interop.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Interop.Storage;
 
@@ -54,6 +55,23 @@ public static class PatientCompartmentQuery
         return db.Compartments.Where(c => c.PatientId == patientId)
             .Where(ConstantListInliner.Inline<CompartmentRow>(c => listOrUntyped.Contains(c.ResourceType)))
             .Select(c => c.ResourceRowId);
+    }
+
+    /// <summary>
+    /// Rows of <paramref name="types"/> in the patient's compartment, for a type list the request chose
+    /// (<c>$everything</c>'s <c>_type</c>): each list goes as one array parameter (json_each on SQLite,
+    /// <c>= ANY</c> on PostgreSQL), so every combination shares one statement, where literals
+    /// (<see cref="InPatientCompartment(IQueryable{ResourceVersionRow}, InteropDbContext, string, IReadOnlyCollection{string})"/>)
+    /// would make EF Core compile and cache one per combination. The index is searched per type as there;
+    /// untyped rows are taken too.
+    /// </summary>
+    public static IQueryable<ResourceVersionRow> InPatientCompartmentOfRequestedTypes(this IQueryable<ResourceVersionRow> rows, InteropDbContext db,
+        string patientId, IReadOnlyCollection<string> types)
+    {
+        var list = types.Distinct(StringComparer.Ordinal).ToArray();
+        var listOrUntyped = list.Append("").ToArray();
+        var members = db.Compartments.Where(c => c.PatientId == patientId && EF.Parameter(listOrUntyped).Contains(c.ResourceType)).Select(c => c.ResourceRowId);
+        return rows.Where(r => members.Contains(r.Id) && EF.Parameter(list).Contains(r.ResourceType));
     }
 
     /// <summary>Rows in the patient's compartment other than those of <paramref name="type"/> (for <c>$everything</c>, the AuditEvents).</summary>

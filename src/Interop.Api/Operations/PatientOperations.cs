@@ -176,9 +176,10 @@ public static class PatientOperations
 
         IQueryable<Storage.Entities.ResourceVersionRow> Compartment(IQueryable<Storage.Entities.ResourceVersionRow> q)
         {
-            // Without _type the access log is left out in the compartment index itself, so the walk does
-            // not visit the patient's AuditEvents (every access adds one) only to drop them.
-            q = (typeFilter.Length == 0 ? q.InPatientCompartmentExcept(store.Db, id, "AuditEvent") : q.InPatientCompartment(store.Db, id))
+            // The compartment index is read by type: without _type all but the access log, so the walk does
+            // not visit the patient's AuditEvents (every access adds one) only to drop them; with _type
+            // only the types named (and reachable).
+            q = (typeFilter.Length == 0 ? q.InPatientCompartmentExcept(store.Db, id, "AuditEvent") : q.InPatientCompartmentOfRequestedTypes(store.Db, id, allowed))
                 .Where(r => r.IsCurrent && !r.IsDeleted && allowed.Contains(r.ResourceType)
                 && (r.ResourceType != "AuditEvent" || r.LastUpdated <= audited));
             return since is { } s ? q.Where(r => r.LastUpdated >= s) : q;

@@ -54,6 +54,10 @@ public sealed class CompartmentResourceTypeTests
                 "INSERT INTO resource_compartments (\"ResourceRowId\", \"PatientId\") SELECT \"Id\", 'p1' FROM resource_versions WHERE \"ResourceId\" IN ('c2', 'a2')");
             var conditionsNow = await db.Resources.AsNoTracking().InPatientCompartment(db, "p1", ["Condition"]).Select(r => r.ResourceId).OrderBy(id => id).ToListAsync();
             Assert.That(conditionsNow, Is.EqualTo(new[] { "c1", "c2" }), "an untyped compartment row is found, and its version's type decides");
+            var requested = await db.Resources.AsNoTracking().InPatientCompartmentOfRequestedTypes(db, "p1", ["Condition"]).Select(r => r.ResourceId).OrderBy(id => id).ToListAsync();
+            Assert.That(requested, Is.EqualTo(new[] { "c1", "c2" }), "a requested type list (one array parameter) finds the same rows");
+            var both = await db.Resources.AsNoTracking().InPatientCompartmentOfRequestedTypes(db, "p1", ["AuditEvent", "Condition"]).Select(r => r.ResourceId).OrderBy(id => id).ToListAsync();
+            Assert.That(both, Is.EqualTo(new[] { "a1", "a2", "c1", "c2" }));
         }
     }
 
@@ -69,6 +73,20 @@ public sealed class CompartmentResourceTypeTests
 
         Assert.That(plan, Does.Contain("COVERING INDEX IX_resource_compartments_PatientId_ResourceType_ResourceRowId (PatientId=? AND ResourceType=?)"), plan);
         Assert.That(plan, Does.Not.Contain("SCAN"), plan);
+    }
+
+    [Test]
+    public async Task A_compartment_read_of_requested_types_searches_the_index_per_type_on_SQLite()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var db = database.CreateContext();
+        await db.Database.MigrateAsync();
+
+        var sql = db.Resources.AsNoTracking().InPatientCompartmentOfRequestedTypes(db, "p1", ["Condition", "Observation"]).Select(r => r.Id).ToQueryString();
+        var plan = await ExplainAsync(db, sql);
+
+        Assert.That(plan, Does.Contain("COVERING INDEX IX_resource_compartments_PatientId_ResourceType_ResourceRowId (PatientId=? AND ResourceType=?)"), plan);
+        Assert.That(plan, Does.Not.Contain("SCAN resource_compartments").And.Not.Contain("SCAN r "), plan);
     }
 
     [TestCase(StorageProvider.Sqlite)]
