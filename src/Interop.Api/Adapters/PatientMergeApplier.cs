@@ -92,11 +92,12 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
             .OrderBy(r => r.Id).Select(r => r.Json).ToListAsync(ct);
         var pending = await db.AuditPendingViews.AsNoTracking().Where(v => v.PatientId == retiredId)
             .OrderBy(v => v.Id).Select(v => v.Json).ToListAsync(ct);
+        var views = stored.OfType<string>().Select(FhirSerialization.ParseStored).OfType<AuditEvent>()
+            .Concat(pending.Select(json => PendingView.ToAuditEvent(json, retiredId)));
         var mergedAt = time.GetUtcNow();
         var copies = new List<AuditPendingViewRow>();
-        foreach (var json in stored.Concat(pending))
+        foreach (var view in views)
         {
-            if (json is null || FhirSerialization.ParseStored(json) is not AuditEvent view) continue;
             if (AuditEventBuilder.ViewForSurvivor(view, retiredId, survivorId, mergedAt) is not { } copy) continue;
             copies.Add(new AuditPendingViewRow
             {

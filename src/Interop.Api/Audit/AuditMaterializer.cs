@@ -354,7 +354,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
                 if (patientId is null) Volatile.Write(ref _viewsWaiting, 0);
                 return 0;
             }
-            var prepared = rows.Select(r => ResourceStore.PrepareCreate(FhirSerialization.ParseStored(r.Json), WriteContext.System, indexer, time)).ToList();
+            var prepared = rows.Select(r => ResourceStore.PrepareCreate(PendingView.ToAuditEvent(r.Json, r.PatientId), WriteContext.System, indexer, time)).ToList();
             var ids = rows.Select(r => r.Id).ToArray();
             if (!await ClaimAndStoreAsync(store, async () => await db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct) == ids.Length, prepared, null, ct))
                 return -1;
@@ -477,8 +477,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             foreach (var patient in patients.Order(StringComparer.Ordinal))
             {
                 var own = items.Where(r => r.DisclosableToPatient && r.Patients.Contains(patient)).Select(r => (r.Type, r.Id)).ToList();
-                var view = AuditEventBuilder.BuildPatientView(entry, patient, inForce[patient], own);
-                views.Add(new AuditPendingViewRow { PatientId = patient, RecordedAt = recordedAt, Json = FhirSerialization.ToJson(view) });
+                views.Add(new AuditPendingViewRow { PatientId = patient, RecordedAt = recordedAt, Json = PendingView.ToJson(entry, inForce[patient], own) });
             }
         }
         return (events, views);
