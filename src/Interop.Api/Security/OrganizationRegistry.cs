@@ -22,16 +22,18 @@ public sealed class OrganizationRegistry(InteropDbContext db, OrganizationRegist
 
     private async Task<Registration?> LoadAsync(string odsCode, CancellationToken ct)
     {
-        var rows = await (
+        // Should two Organizations carry the code, the first registered answers, every time.
+        var found = await (
             from t in db.TokenIndex
             where t.ResourceType == "Organization" && t.ParamName == "identifier"
                   && t.System == KnownSystems.OdsOrganisationCode && t.Code == odsCode
             join r in db.Resources on t.ResourceRowId equals r.Id
             where r.IsCurrent && !r.IsDeleted
-            select new { r.ResourceId, r.Json }).Take(2).ToListAsync(ct);
-        if (rows.Count == 0) return null;
-        var org = (Organization)FhirSerialization.ParseStored(rows[0].Json!);
+            orderby r.Id
+            select new { r.ResourceId, r.Json }).FirstOrDefaultAsync(ct);
+        if (found is null) return null;
+        var org = (Organization)FhirSerialization.ParseStored(found.Json!);
         var type = org.Type.SelectMany(t => t.Coding).FirstOrDefault(c => c.System == KnownSystems.OrganisationType)?.Code;
-        return new Registration(rows[0].ResourceId, odsCode, org.Active ?? true, type, org.Name);
+        return new Registration(found.ResourceId, odsCode, org.Active ?? true, type, org.Name);
     }
 }
