@@ -87,8 +87,10 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
     private async System.Threading.Tasks.Task CopyAccessLogAsync(string retiredId, string survivorId, CancellationToken ct)
     {
         var db = store.Db;
+        // The retired patient's stored views (their _tag), not the full events that share the compartment.
         var stored = await db.Resources.AsNoTracking().InPatientCompartment(db, retiredId, ["AuditEvent"])
-            .Where(r => r.IsCurrent && !r.IsDeleted && r.ResourceType == "AuditEvent")
+            .Where(r => r.IsCurrent && !r.IsDeleted && r.ResourceType == "AuditEvent"
+                && db.TokenIndex.Any(t => t.ResourceRowId == r.Id && t.ParamName == "_tag" && t.System == KnownAudit.View && t.Code == KnownAudit.PatientView))
             .OrderBy(r => r.Id).Select(r => r.Json).ToListAsync(ct);
         var pending = await db.AuditPendingViews.AsNoTracking().Where(v => v.PatientId == retiredId)
             .OrderBy(v => v.Id).Select(v => v.Json).ToListAsync(ct);
