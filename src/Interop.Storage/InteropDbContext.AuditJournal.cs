@@ -11,8 +11,11 @@ public abstract partial class InteropDbContext
     /// <summary>How far a SQLite journal file has been stored as AuditEvents (one row).</summary>
     public DbSet<AuditJournalCursorRow> AuditJournalCursor => Set<AuditJournalCursorRow>();
 
-    /// <summary>Patients' views of accesses, built and waiting to be stored as AuditEvents.</summary>
+    /// <summary>Patients' views of accesses, built and waiting to be stored as AuditEvents (FHIR JSON: the earlier form, and A40 merge copies).</summary>
     public DbSet<AuditPendingViewRow> AuditPendingViews => Set<AuditPendingViewRow>();
+
+    /// <summary>Patients' views of accesses waiting to be stored as AuditEvents, as what each is built from.</summary>
+    public DbSet<AuditViewSourceRow> AuditViewSources => Set<AuditViewSourceRow>();
 
     /// <summary>
     /// Inserts patients' views inside the open transaction the way a write's index rows are inserted
@@ -22,6 +25,10 @@ public abstract partial class InteropDbContext
     /// Their ids are not read back.
     /// </summary>
     public Task InsertPendingViewsAsync(IReadOnlyList<AuditPendingViewRow> views, CancellationToken ct) =>
+        DerivedRowWriter.InsertRowsAsync(this, views, ct);
+
+    /// <summary>Inserts patients' views in their compact form, as <see cref="InsertPendingViewsAsync"/> does.</summary>
+    public Task InsertViewSourcesAsync(IReadOnlyList<AuditViewSourceRow> views, CancellationToken ct) =>
         DerivedRowWriter.InsertRowsAsync(this, views, ct);
 
     private static void ConfigureAuditJournal(ModelBuilder b)
@@ -46,6 +53,14 @@ public abstract partial class InteropDbContext
             e.Property(x => x.PatientId).HasMaxLength(64).IsRequired();
             e.Property(x => x.Json).IsRequired();
             // A patient's catch-up takes that patient's rows in order.
+            e.HasIndex(x => new { x.PatientId, x.Id });
+        });
+        b.Entity<AuditViewSourceRow>(e =>
+        {
+            e.ToTable("audit_view_sources");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.PatientId).HasMaxLength(64).IsRequired();
+            e.Property(x => x.Json).IsRequired();
             e.HasIndex(x => new { x.PatientId, x.Id });
         });
     }

@@ -94,6 +94,8 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
             .OrderBy(r => r.Id).Select(r => r.Json).ToListAsync(ct);
         var pending = await db.AuditPendingViews.AsNoTracking().Where(v => v.PatientId == retiredId)
             .OrderBy(v => v.Id).Select(v => v.Json).ToListAsync(ct);
+        pending.AddRange(await db.AuditViewSources.AsNoTracking().Where(v => v.PatientId == retiredId)
+            .OrderBy(v => v.Id).Select(v => v.Json).ToListAsync(ct));
         var views = stored.OfType<string>().Select(FhirSerialization.ParseStored).OfType<AuditEvent>()
             .Concat(pending.Select(json => PendingView.ToAuditEvent(json, retiredId)));
         var mergedAt = time.GetUtcNow();

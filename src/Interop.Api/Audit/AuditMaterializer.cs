@@ -212,7 +212,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
     /// A batch of journal rows read and built as AuditEvents (and patients' views), not yet stored.
     /// <paramref name="MoreWaiting"/>: the journal held more rows than the batch took.
     /// </summary>
-    private sealed record BuiltBatch(AuditJournalBatch Batch, List<ResourceVersionRow> Prepared, List<AuditPendingViewRow> Views,
+    private sealed record BuiltBatch(AuditJournalBatch Batch, List<ResourceVersionRow> Prepared, List<AuditViewSourceRow> Views,
         bool MoreWaiting, long AppendedBefore, TimeSpan Built);
 
     /// <summary>
@@ -319,7 +319,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
         var batch = built.Batch;
         var storing = Stopwatch.GetTimestamp();
         var claimed = await ClaimAndStoreAsync(store, () => journal.ClaimAsync(db, batch, ct), built.Prepared,
-            () => db.InsertPendingViewsAsync(built.Views, ct), ct);
+            () => db.InsertViewSourcesAsync(built.Views, ct), ct);
         if (!claimed) return -1;
         journal.Stored(batch);
 
@@ -335,8 +335,10 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
 
     /// <summary>
     /// Stores up to <paramref name="max"/> pending patients' views (of <paramref name="patientId"/>, or
-    /// of anyone) as AuditEvents, oldest first, in the transaction that deletes them. Returns how
-    /// many, 0 when none waited, or -1 when another instance took some of them first.
+    /// of anyone) as AuditEvents, oldest first, in the transaction that deletes them: those waiting as
+    /// FHIR JSON (<c>audit_pending_views</c>: the earlier form, and A40 merge copies) first, then those
+    /// waiting in the compact form (<c>audit_view_sources</c>). Returns how many, 0 when none waited,
+    /// or -1 when another instance took some of them first.
     /// </summary>
     private async Task<int> StoreViewsAsync(string? patientId, int max, CancellationToken ct)
     {
@@ -346,26 +348,38 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
             var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-            var query = db.AuditPendingViews.AsNoTracking();
-            if (patientId is not null) query = query.Where(v => v.PatientId == patientId);
-            var rows = await query.OrderBy(v => v.Id).Take(max).ToListAsync(ct);
-            if (rows.Count == 0)
-            {
-                if (patientId is null) Volatile.Write(ref _viewsWaiting, 0);
-                return 0;
-            }
-            var prepared = rows.Select(r => ResourceStore.PrepareCreate(PendingView.ToAuditEvent(r.Json, r.PatientId), WriteContext.System, indexer, time)).ToList();
-            var ids = rows.Select(r => r.Id).ToArray();
-            if (!await ClaimAndStoreAsync(store, async () => await db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct) == ids.Length, prepared, null, ct))
-                return -1;
-            Interlocked.Add(ref _viewsWaiting, -rows.Count);
-            logger.LogDebug("Audit views stored: {Views} patient view(s)", rows.Count);
-            return rows.Count;
+            var asJson = patientId is null ? db.AuditPendingViews : db.AuditPendingViews.Where(v => v.PatientId == patientId);
+            var stored = await StoreViewsFromAsync(store,
+                () => asJson.AsNoTracking().OrderBy(v => v.Id).Take(max).Select(v => new WaitingView(v.Id, v.PatientId, v.Json)).ToListAsync(ct),
+                ids => db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct), ct);
+            if (stored != 0) return stored;
+            var compact = patientId is null ? db.AuditViewSources : db.AuditViewSources.Where(v => v.PatientId == patientId);
+            stored = await StoreViewsFromAsync(store,
+                () => compact.AsNoTracking().OrderBy(v => v.Id).Take(max).Select(v => new WaitingView(v.Id, v.PatientId, v.Json)).ToListAsync(ct),
+                ids => db.AuditViewSources.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct), ct);
+            if (stored == 0 && patientId is null) Volatile.Write(ref _viewsWaiting, 0);
+            return stored;
         }
         finally
         {
             _oneBatchAtATime.Release();
         }
+    }
+
+    /// <summary>A waiting view read from either table.</summary>
+    private sealed record WaitingView(long Id, string PatientId, string Json);
+
+    private async Task<int> StoreViewsFromAsync(ResourceStore store, Func<Task<List<WaitingView>>> load, Func<long[], Task<int>> delete, CancellationToken ct)
+    {
+        var rows = await load();
+        if (rows.Count == 0) return 0;
+        var prepared = rows.Select(r => ResourceStore.PrepareCreate(PendingView.ToAuditEvent(r.Json, r.PatientId), WriteContext.System, indexer, time)).ToList();
+        var ids = rows.Select(r => r.Id).ToArray();
+        if (!await ClaimAndStoreAsync(store, async () => await delete(ids) == ids.Length, prepared, null, ct))
+            return -1;
+        Interlocked.Add(ref _viewsWaiting, -rows.Count);
+        logger.LogDebug("Audit views stored: {Views} patient view(s)", rows.Count);
+        return rows.Count;
     }
 
     /// <summary>
@@ -441,7 +455,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
     }
 
     /// <summary>The full AuditEvent of each row, and each patient's view of it as a pending row.</summary>
-    private async Task<(List<AuditEvent> Events, List<AuditPendingViewRow> Views)> BuildEventsAsync(InteropDbContext db, List<ParsedRow> rows, CancellationToken ct)
+    private async Task<(List<AuditEvent> Events, List<AuditViewSourceRow> Views)> BuildEventsAsync(InteropDbContext db, List<ParsedRow> rows, CancellationToken ct)
     {
         var entries = rows.Select(r => r.Entry).OfType<AuditEntry>().ToList();
         var released = await ReleasedAsync(db, entries.SelectMany(e => e.ReleasedRows).Distinct().ToArray(), ct);
@@ -456,7 +470,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
         var ledger = await LedgerAsync(db, patientsOf.SelectMany(p => p).Distinct(StringComparer.Ordinal).ToArray(), ct);
 
         var events = new List<AuditEvent>(rows.Count);
-        var views = new List<AuditPendingViewRow>();
+        var views = new List<AuditViewSourceRow>();
         for (var i = 0; i < rows.Count; i++)
         {
             var patients = patientsOf[i];
@@ -477,7 +491,7 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             foreach (var patient in patients.Order(StringComparer.Ordinal))
             {
                 var own = items.Where(r => r.DisclosableToPatient && r.Patients.Contains(patient)).Select(r => (r.Type, r.Id)).ToList();
-                views.Add(new AuditPendingViewRow { PatientId = patient, RecordedAt = recordedAt, Json = PendingView.ToJson(entry, inForce[patient], own) });
+                views.Add(new AuditViewSourceRow { PatientId = patient, RecordedAt = recordedAt, Json = PendingView.ToJson(entry, inForce[patient], own) });
             }
         }
         return (events, views);

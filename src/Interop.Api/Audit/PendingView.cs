@@ -6,7 +6,7 @@ using Interop.Core.Fhir;
 namespace Interop.Api.Audit;
 
 /// <summary>
-/// What a row of <c>audit_pending_views</c> keeps of a patient's view of an access until it is stored
+/// What a row of <c>audit_view_sources</c> keeps of a patient's view of an access until it is stored
 /// as an AuditEvent (decision 0008): the access as the view shows it (its journal entry without what
 /// only the full event names), the consent ledger entries in force for the patient, and the items of
 /// their own record the view names, all decided when the access is materialised. The AuditEvent is

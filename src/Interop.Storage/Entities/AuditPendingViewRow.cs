@@ -1,7 +1,7 @@
 namespace Interop.Storage.Entities;
 
 /// <summary>
-/// A patient's view of one access, decided but not yet stored as an AuditEvent, kept
+/// A patient's view of one access, built but not yet stored as an AuditEvent: the view's JSON, kept
 /// here without search index rows until the patient (or a privacy officer) reads the access log, or
 /// the gateway is idle (docs/decisions/0008-patient-views-on-demand.md).
 /// </summary>
@@ -16,9 +16,9 @@ public sealed class AuditPendingViewRow
     public long RecordedAt { get; set; }
 
     /// <summary>
-    /// What the view is built from when it is stored (the access as the view shows it, the ledger entries
-    /// and the items it names: Interop.Api's PendingView), or the view's own FHIR JSON without an id
-    /// (rows written before that form, and the copies an A40 merge makes).
+    /// The AuditEvent (the patient's view) as JSON, without an id. Views written since 7 December 2026
+    /// (evening) wait in their compact form in <see cref="AuditViewSourceRow"/>; this table holds those
+    /// written before, and the copies an A40 merge makes for the surviving patient.
     /// </summary>
     public string Json { get; set; } = "";
 }

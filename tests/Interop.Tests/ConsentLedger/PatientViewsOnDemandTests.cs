@@ -39,7 +39,7 @@ public sealed class PatientViewsOnDemandTests(StorageProvider provider) : ApiFix
     private async Task<int> PendingAsync(string patient)
     {
         await using var db = Database.CreateContext();
-        return await db.AuditPendingViews.CountAsync(v => v.PatientId == patient);
+        return await db.AuditPendingViews.CountAsync(v => v.PatientId == patient) + await db.AuditViewSources.CountAsync(v => v.PatientId == patient);
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public sealed class PatientViewsOnDemandTests(StorageProvider provider) : ApiFix
         for (var attempt = 0; attempt < 100; attempt++)
         {
             await using var db = Database.CreateContext();
-            var waiting = await db.AuditPendingViews.CountAsync();
+            var waiting = await db.AuditPendingViews.CountAsync() + await db.AuditViewSources.CountAsync();
             if (materializer.Backlog == 0 && waiting > 0 && materializer.PendingViews == waiting) return true;
             await Task.Delay(100);
         }
@@ -121,6 +121,37 @@ public sealed class PatientViewsOnDemandTests(StorageProvider provider) : ApiFix
         var log = Events(await (await annApp.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?patient=Patient/{ann}&_count=100")).ReadAsync<Bundle>());
         Assert.That(log, Is.Not.Empty);
         Assert.That(await PendingAsync(ann), Is.Zero, "her access-log query stores them all first");
+    }
+
+    [Test]
+    public async Task A_view_waiting_in_the_earlier_form_is_stored_with_the_compact_ones()
+    {
+        await RegisterOrganizationAsync(Gp, "gp-practice");
+        using var gp = ClientFor(Gp, "clinician", "user/*.cruds");
+        var cal = await CreatePatientAsync(gp, "Viewolder");
+        Assert.That((await gp.SendAsync(HttpMethod.Get, $"/fhir/Patient/{cal}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        // A view as an earlier release kept it (the AuditEvent's FHIR JSON), e.g. left by a replica during a rolling upgrade.
+        var requestId = Guid.NewGuid().ToString("N");
+        var earlier = AuditEventBuilder.BuildPatientView(new AuditEntry
+        {
+            Recorded = DateTimeOffset.UtcNow.AddMinutes(-5), Interaction = Interop.Api.Fhir.FhirInteraction.Read, Status = 200,
+            UserId = "old@PVD01", UserName = "Earlier form", Role = "clinician", Organization = Gp, PurposeOfUse = "TREAT", RequestId = requestId,
+        }, cal, [], []);
+        await using (var db = Database.CreateContext())
+        {
+            db.AuditPendingViews.Add(new Interop.Storage.Entities.AuditPendingViewRow
+            {
+                PatientId = cal, RecordedAt = Interop.Storage.Instants.ToStored(earlier.Recorded!.Value), Json = FhirSerialization.ToJson(earlier),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using var calApp = ClientFor(Gp, "patient", "patient/*.rs", patient: cal);
+        var asCal = Events(await (await calApp.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?patient=Patient/{cal}&_count=100")).ReadAsync<Bundle>());
+
+        Assert.That(asCal.Any(e => e.Entity.SelectMany(x => x.Detail).Any(d => (d.Value as FhirString)?.Value == requestId)), Is.True, "the earlier form is stored");
+        Assert.That(asCal.Where(IsPatientView).Count(e => e.Subtype.Any(s => s.Code == "read") && e.Agent.All(a => a.Name != "Earlier form")), Is.EqualTo(1), "and the compact view of the GP's read");
+        Assert.That(await PendingAsync(cal), Is.Zero);
     }
 
     [TestCase("Patient/1", false)]

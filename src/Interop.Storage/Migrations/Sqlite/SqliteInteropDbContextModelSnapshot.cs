@@ -79,6 +79,31 @@ namespace Interop.Storage.Migrations.Sqlite
                     b.ToTable("audit_pending_views", (string)null);
                 });
 
+            modelBuilder.Entity("Interop.Storage.Entities.AuditViewSourceRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PatientId", "Id");
+
+                    b.ToTable("audit_view_sources", (string)null);
+                });
+
             modelBuilder.Entity("Interop.Storage.Entities.CompartmentRow", b =>
                 {
                     b.Property<long>("ResourceRowId")
