@@ -79,7 +79,7 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
 
     /// <summary>
     /// The retired patient's access log, copied into the survivor's: each of the retired patient's views
-    /// of an access (stored, or still waiting in <c>audit_pending_views</c>) becomes a view for the
+    /// of an access (stored, or still waiting in either pending table) becomes a view for the
     /// survivor (<see cref="AuditEventBuilder.ViewForSurvivor"/>), waiting like any other until that
     /// patient asks (decision 0008). So a patient app of the surviving record lists who looked at the
     /// record that was merged into it; the retired patient's log and the full events stay as they were.
@@ -88,16 +88,17 @@ public sealed class PatientMergeApplier(ResourceStore store, ConditionalResolver
     {
         var db = store.Db;
         // The retired patient's stored views (their _tag), not the full events that share the compartment.
-        var stored = await db.Resources.AsNoTracking().InPatientCompartment(db, retiredId, ["AuditEvent"])
-            .Where(r => r.IsCurrent && !r.IsDeleted && r.ResourceType == "AuditEvent"
+        var asJson = await db.Resources.AsNoTracking().InPatientCompartment(db, retiredId, ["AuditEvent"])
+            .Where(r => r.IsCurrent && !r.IsDeleted
                 && db.TokenIndex.Any(t => t.ResourceRowId == r.Id && t.ParamName == "_tag" && t.System == KnownAudit.View && t.Code == KnownAudit.PatientView))
             .OrderBy(r => r.Id).Select(r => r.Json).ToListAsync(ct);
-        var pending = await db.AuditPendingViews.AsNoTracking().Where(v => v.PatientId == retiredId)
-            .OrderBy(v => v.Id).Select(v => v.Json).ToListAsync(ct);
-        pending.AddRange(await db.AuditViewSources.AsNoTracking().Where(v => v.PatientId == retiredId)
+        // Waiting views: as FHIR JSON (the earlier form, earlier merges' copies), or as what each is built from.
+        asJson.AddRange(await db.AuditPendingViews.AsNoTracking().Where(v => v.PatientId == retiredId)
             .OrderBy(v => v.Id).Select(v => v.Json).ToListAsync(ct));
-        var views = stored.OfType<string>().Select(FhirSerialization.ParseStored).OfType<AuditEvent>()
-            .Concat(pending.Select(json => PendingView.ToAuditEvent(json, retiredId)));
+        var compact = await db.AuditViewSources.AsNoTracking().Where(v => v.PatientId == retiredId)
+            .OrderBy(v => v.Id).Select(v => v.Json).ToListAsync(ct);
+        var views = asJson.OfType<string>().Select(FhirSerialization.ParseStored).OfType<AuditEvent>()
+            .Concat(compact.Select(json => PendingView.ToAuditEvent(json, retiredId)));
         var mergedAt = time.GetUtcNow();
         var copies = new List<AuditPendingViewRow>();
         foreach (var view in views)

@@ -351,12 +351,14 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             var asJson = patientId is null ? db.AuditPendingViews : db.AuditPendingViews.Where(v => v.PatientId == patientId);
             var stored = await StoreViewsFromAsync(store,
                 () => asJson.AsNoTracking().OrderBy(v => v.Id).Take(max).Select(v => new WaitingView(v.Id, v.PatientId, v.Json)).ToListAsync(ct),
-                ids => db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct), ct);
+                ids => db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct),
+                v => FhirSerialization.ParseStored(v.Json), ct);
             if (stored != 0) return stored;
             var compact = patientId is null ? db.AuditViewSources : db.AuditViewSources.Where(v => v.PatientId == patientId);
             stored = await StoreViewsFromAsync(store,
                 () => compact.AsNoTracking().OrderBy(v => v.Id).Take(max).Select(v => new WaitingView(v.Id, v.PatientId, v.Json)).ToListAsync(ct),
-                ids => db.AuditViewSources.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct), ct);
+                ids => db.AuditViewSources.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct),
+                v => PendingView.ToAuditEvent(v.Json, v.PatientId), ct);
             if (stored == 0 && patientId is null) Volatile.Write(ref _viewsWaiting, 0);
             return stored;
         }
@@ -369,11 +371,13 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
     /// <summary>A waiting view read from either table.</summary>
     private sealed record WaitingView(long Id, string PatientId, string Json);
 
-    private async Task<int> StoreViewsFromAsync(ResourceStore store, Func<Task<List<WaitingView>>> load, Func<long[], Task<int>> delete, CancellationToken ct)
+    /// <summary>Stores the views <paramref name="load"/> reads, each made an AuditEvent by <paramref name="view"/>, in the transaction that <paramref name="delete"/>s them.</summary>
+    private async Task<int> StoreViewsFromAsync(ResourceStore store, Func<Task<List<WaitingView>>> load, Func<long[], Task<int>> delete,
+        Func<WaitingView, Resource> view, CancellationToken ct)
     {
         var rows = await load();
         if (rows.Count == 0) return 0;
-        var prepared = rows.Select(r => ResourceStore.PrepareCreate(PendingView.ToAuditEvent(r.Json, r.PatientId), WriteContext.System, indexer, time)).ToList();
+        var prepared = rows.Select(r => ResourceStore.PrepareCreate(view(r), WriteContext.System, indexer, time)).ToList();
         var ids = rows.Select(r => r.Id).ToArray();
         if (!await ClaimAndStoreAsync(store, async () => await delete(ids) == ids.Length, prepared, null, ct))
             return -1;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hl7.Fhir.Model;
-using Interop.Core.Fhir;
 
 namespace Interop.Api.Audit;
 
@@ -36,14 +35,11 @@ public sealed record PendingView(AuditEntry Access, long[] Ledger, PendingViewIt
     }
 
     /// <summary>
-    /// The view a row holds, as an AuditEvent for <paramref name="patient"/>: built from the row, or read
-    /// as it is when the row holds the view's own FHIR JSON (rows written before this form, and the copies
-    /// an A40 merge makes for the surviving patient).
+    /// The view a row of <c>audit_view_sources</c> holds, as an AuditEvent for <paramref name="patient"/>.
+    /// (Rows of <c>audit_pending_views</c> hold the view's own FHIR JSON and are read as they are.)
     /// </summary>
     public static AuditEvent ToAuditEvent(string json, string patient)
     {
-        if (json.StartsWith("{\"resourceType\"", StringComparison.Ordinal))
-            return FhirSerialization.ParseStored(json) as AuditEvent ?? throw new JsonException("A pending view is not an AuditEvent.");
         var view = JsonSerializer.Deserialize(json, PendingViewJson.Default.PendingView) ?? throw new JsonException("A pending view is empty.");
         return AuditEventBuilder.BuildPatientView(view.Access, patient, view.Ledger, [.. view.Items.Select(i => (i.Type, i.Id))]);
     }

@@ -58,15 +58,4 @@ public sealed class PendingViewTests
         Assert.That(row, Does.Not.Contain("token-id-secret").And.Not.Contain("Unconscious").And.Not.Contain("secret-query")
             .And.Not.Contain("10.0.0.9").And.Not.Contain("\"p2\""));
     }
-
-    [Test]
-    public void A_row_holding_the_views_own_json_is_read_as_it_is()
-    {
-        var view = AuditEventBuilder.BuildPatientView(Access(), "p1", [3], Own);
-        var json = FhirSerialization.ToJson(view);
-
-        var read = PendingView.ToAuditEvent(json, "p1");
-
-        Assert.That(FhirSerialization.ToJson(read), Is.EqualTo(json));
-    }
 }
