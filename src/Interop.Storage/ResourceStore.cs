@@ -76,6 +76,26 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     }
 
     /// <summary>
+    /// Creates several resources with server-assigned ids inside an open transaction, in list order,
+    /// with one insert per table for them all: the group commit of plain creates
+    /// (<c>CreateCommitter</c>). Only for resources <see cref="IsPreparable"/> accepts.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredResource>> StageCreatesAsync(IReadOnlyList<(Resource Resource, WriteContext Context)> creates, CancellationToken ct)
+    {
+        var now = Now();
+        var rows = new List<ResourceVersionRow>(creates.Count);
+        foreach (var (resource, context) in creates)
+        {
+            if (!IsPreparable(resource))
+                throw new ArgumentException($"A {resource.TypeName} is written through the store's create, not with others.", nameof(creates));
+            resource.Id = NewId();
+            rows.Add(BuildVersion(resource, 1, "POST", context, indexer, now));
+        }
+        await StagePreparedAsync(rows, ct);
+        return rows.Select(ToStored).ToList();
+    }
+
+    /// <summary>
     /// Builds version 1 of a new resource with a server-assigned id (JSON, compartments, labels and
     /// search index rows) without touching the database, so the work can be done in parallel by the
     /// requests before a serial writer stores many at once with <see cref="StagePreparedAsync"/>: the

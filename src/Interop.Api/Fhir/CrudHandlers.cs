@@ -11,7 +11,7 @@ namespace Interop.Api.Fhir;
 /// <summary>create, read, vread, update and delete (FHIR R4 http.html).</summary>
 public static class CrudHandlers
 {
-    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
+    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, CreateCommitter committer, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var resource = await body.ReadResourceAsync(http.Request, ct);
@@ -21,7 +21,10 @@ public static class CrudHandlers
         var ifNoneExist = http.Request.Headers["If-None-Exist"].ToString();
         if (string.IsNullOrWhiteSpace(ifNoneExist))
         {
-            var stored = await store.CreateAsync(resource, WriteContextFor(http), ct);
+            // Creates that need nothing from the database share a commit with other requests' (CreateCommitter).
+            var stored = ResourceStore.IsPreparable(resource)
+                ? await committer.CreateAsync(resource, WriteContextFor(http))
+                : await store.CreateAsync(resource, WriteContextFor(http), ct);
             return FhirResponse.ForWrite(http.Request, stored, 201, FhirRoutes.BaseUrl(http), $"Created {stored.ResourceType}/{stored.ResourceId}.");
         }
 

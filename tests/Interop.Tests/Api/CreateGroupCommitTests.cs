@@ -1,0 +1,109 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Interop.Api.Fhir;
+using Interop.Storage;
+using Interop.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NUnit.Framework;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Tests.Api;
+
+/// <summary>Plain creates that arrive together share one commit (<see cref="CreateCommitter"/>), and one bad entry fails alone.</summary>
+[TestFixture(StorageProvider.Sqlite)]
+[TestFixture(StorageProvider.PostgreSql)]
+public sealed class CreateGroupCommitTests(StorageProvider provider) : ApiFixture(provider)
+{
+    [Test]
+    public async Task Creates_queued_behind_a_held_write_lock_are_committed_together_and_each_is_answered()
+    {
+        var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Grouped")))).ReadAsync<Patient>();
+        var committer = Factory.Services.GetRequiredService<CreateCommitter>();
+        const int creates = 10;
+        List<Task<HttpResponseMessage>> requests;
+        long batchesBefore;
+        await using (await HoldWriteLockAsync())
+        {
+            batchesBefore = committer.Batches;
+            requests = Enumerable.Range(0, creates)
+                .Select(i => Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: i))))
+                .ToList();
+            // The first batch the loop takes waits for the lock; the creates after it queue behind it.
+            await WaitUntilAsync(() => committer.Waiting == creates);
+        }
+        var responses = await Task.WhenAll(requests);
+
+        Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
+        Assert.That(committer.Batches - batchesBefore, Is.InRange(1, 2), "the creates queued behind the lock share one commit");
+        var created = new List<Observation>();
+        foreach (var response in responses) created.Add(await response.ReadAsync<Observation>());
+        Assert.That(created.Select(o => o.Id).Distinct().Count(), Is.EqualTo(creates));
+        Assert.That(created.Select(o => ((Quantity)o.Value).Value), Is.EquivalentTo(Enumerable.Range(0, creates).Select(i => (decimal?)i)),
+            "each request is answered with its own resource");
+        foreach (var observation in created)
+        {
+            var read = await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation.Id}");
+            Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(read.Headers.ETag?.ToString(), Is.EqualTo("W/\"1\""));
+            Assert.That(((Quantity)(await read.ReadAsync<Observation>()).Value).Value, Is.EqualTo(((Quantity)observation.Value).Value));
+        }
+        var found = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation?subject=Patient/{patient.Id}&_summary=count")).ReadAsync<Bundle>();
+        Assert.That(found.Total, Is.EqualTo(creates), "each create was indexed");
+    }
+
+    [Test]
+    public async Task A_batch_that_fails_is_tried_again_one_create_at_a_time_so_only_the_bad_entry_fails()
+    {
+        var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Isolated")))).ReadAsync<Patient>();
+        var committer = Factory.Services.GetRequiredService<CreateCommitter>();
+        CreateCommitter.Pending Entry(Resource resource) =>
+            new(resource, new WriteContext("RBQ"), new TaskCompletionSource<StoredResource>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // A Consent is never queued by the gateway (the ledger checks it); here it stands for an entry that fails its batch.
+        var batch = new[] { Entry(Builders.Observation(patient.Id, value: 1)), Entry(ConsentBuilder.Dissent(patient.Id)), Entry(Builders.Observation(patient.Id, value: 2)) };
+
+        await committer.CommitAsync(batch);
+
+        Assert.That(batch[1].Done.Task.IsFaulted, Is.True);
+        Assert.That(batch[1].Done.Task.Exception!.InnerException, Is.InstanceOf<ArgumentException>());
+        var stored = new[] { await batch[0].Done.Task, await batch[2].Done.Task };
+        Assert.That(stored.Select(s => s.ResourceType), Is.All.EqualTo("Observation"));
+        await using var db = Database.CreateContext();
+        var observations = await db.Resources.Where(r => r.ResourceType == "Observation" && r.Json!.Contains(patient.Id!)).Select(r => r.ResourceId).ToListAsync();
+        Assert.That(observations, Is.EquivalentTo(stored.Select(s => s.ResourceId)), "two creates, each stored once; nothing of the failed batch");
+        Assert.That(await db.Resources.CountAsync(r => r.ResourceType == "Consent" && r.Json!.Contains(patient.Id!)), Is.Zero);
+    }
+
+    /// <summary>Holds the write lock the committer's transaction takes: SQLite's in-process gate, PostgreSQL's advisory lock.</summary>
+    private async Task<IAsyncDisposable> HoldWriteLockAsync()
+    {
+        if (Provider == StorageProvider.Sqlite)
+        {
+            return await Factory.Services.GetRequiredService<WriteLocks>().EnterSqliteGateAsync(CancellationToken.None);
+        }
+        var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({WriteLocks.GlobalKey})", connection)) await take.ExecuteNonQueryAsync();
+        return new Release(async () =>
+        {
+            await using (var free = new NpgsqlCommand($"SELECT pg_advisory_unlock({WriteLocks.GlobalKey})", connection)) await free.ExecuteNonQueryAsync();
+            await connection.DisposeAsync();
+        });
+    }
+
+    private sealed class Release(Func<ValueTask> release) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => release();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("Timed out waiting for the creates to queue.");
+            await Task.Delay(10);
+        }
+    }
+}
