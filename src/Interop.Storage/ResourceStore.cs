@@ -78,7 +78,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     /// <summary>
     /// Creates several resources with server-assigned ids inside an open transaction, in list order,
     /// with one insert per table for them all: the group commit of plain creates
-    /// (<c>CreateCommitter</c>). Only for resources <see cref="IsPreparable"/> accepts.
+    /// (<c>WriteCommitter</c>). Only for resources <see cref="IsPreparable"/> accepts.
     /// </summary>
     public async Task<IReadOnlyList<StoredResource>> StageCreatesAsync(IReadOnlyList<(Resource Resource, WriteContext Context)> creates, CancellationToken ct)
     {
@@ -301,7 +301,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
                 await SafeRollbackAsync(tx);
                 db.ChangeTracker.Clear();
                 _pendingParameters.Clear();
-                throw FhirException.Conflict("Another request changed this resource at the same time; read it again and retry.");
+                throw ConcurrentChange();
             }
             catch
             {
@@ -312,6 +312,40 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
             }
         });
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a savepoint of the open transaction: when it throws, what it
+    /// wrote is rolled back, the transaction goes on, and the exception is rethrown (a unique
+    /// violation as 409, as <see cref="InTransactionAsync{T}"/> answers it). Lets several requests'
+    /// updates and deletes share one commit while each fails on its own (<c>WriteCommitter</c>).
+    /// Not for Consent or SearchParameter writes, whose ledger entries and registrations follow the
+    /// whole transaction.
+    /// </summary>
+    public async Task<T> InSavepointAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        const string savepoint = "interop_write";
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("A savepoint needs an open transaction.");
+        await tx.CreateSavepointAsync(savepoint, ct);
+        try
+        {
+            var result = await work();
+            await tx.ReleaseSavepointAsync(savepoint, ct);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            await tx.RollbackToSavepointAsync(savepoint, ct);
+            _staged.Clear();
+            db.ChangeTracker.Clear();
+            if (ex is DbUpdateException && UniqueViolation.IsUpdateConflict(ex))
+                throw ConcurrentChange();
+            throw;
+        }
+    }
+
+    /// <summary>The answer when the database refused a version because another writer got there first.</summary>
+    private static FhirException ConcurrentChange() =>
+        FhirException.Conflict("Another request changed this resource at the same time; read it again and retry.");
 
     private void RegisterPendingParameters()
     {

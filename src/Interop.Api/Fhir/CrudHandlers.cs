@@ -11,7 +11,7 @@ namespace Interop.Api.Fhir;
 /// <summary>create, read, vread, update and delete (FHIR R4 http.html).</summary>
 public static class CrudHandlers
 {
-    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, CreateCommitter committer, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
+    public static async Task<IResult> Create(string type, HttpContext http, FhirRequestBody body, ResourceStore store, WriteCommitter committer, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var resource = await body.ReadResourceAsync(http.Request, ct);
@@ -21,8 +21,8 @@ public static class CrudHandlers
         var ifNoneExist = http.Request.Headers["If-None-Exist"].ToString();
         if (string.IsNullOrWhiteSpace(ifNoneExist))
         {
-            // Creates that need nothing from the database share a commit with other requests' (CreateCommitter).
-            var stored = ResourceStore.IsPreparable(resource)
+            // Shares a commit with other requests' writes (WriteCommitter); Consents and SearchParameters do not.
+            var stored = WriteCommitter.Queues(type)
                 ? await committer.CreateAsync(resource, WriteContextFor(http))
                 : await store.CreateAsync(resource, WriteContextFor(http), ct);
             return FhirResponse.ForWrite(http.Request, stored, 201, FhirRoutes.BaseUrl(http), $"Created {stored.ResourceType}/{stored.ResourceId}.");
@@ -124,7 +124,7 @@ public static class CrudHandlers
         return FhirResponse.Of(stored);
     }
 
-    public static async Task<IResult> Update(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, WriteValidation validation, CancellationToken ct)
+    public static async Task<IResult> Update(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, WriteCommitter committer, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
@@ -139,18 +139,24 @@ public static class CrudHandlers
         if (!await guard.MayChangeAsync(store, type, id, ct))
             throw FhirException.NotFound($"{type}/{id} is not known.");
         validation.Check(resource);
-        var (stored, created) = await store.UpdateAsync(resource, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), "PUT", ct);
+        var ifMatch = FhirRoutes.IfMatchVersion(http.Request);
+        var (stored, created) = WriteCommitter.Queues(type)
+            ? await committer.UpdateAsync(resource, ifMatch, WriteContextFor(http))
+            : await store.UpdateAsync(resource, ifMatch, WriteContextFor(http), "PUT", ct);
         return FhirResponse.ForWrite(http.Request, stored, created ? 201 : 200, FhirRoutes.BaseUrl(http),
             created ? $"Created {type}/{id}." : $"Updated {type}/{id} to version {stored.VersionId}.");
     }
 
-    public static async Task<IResult> Delete(string type, string id, HttpContext http, ResourceStore store, AccessGuard guard, CancellationToken ct)
+    public static async Task<IResult> Delete(string type, string id, HttpContext http, ResourceStore store, WriteCommitter committer, AccessGuard guard, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
         if (!await guard.MayChangeAsync(store, type, id, ct))
             throw FhirException.NotFound($"{type}/{id} is not known.");
-        var deleted = await store.DeleteAsync(type, id, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), ct);
+        var ifMatch = FhirRoutes.IfMatchVersion(http.Request);
+        var deleted = WriteCommitter.Queues(type)
+            ? await committer.DeleteAsync(type, id, ifMatch, WriteContextFor(http))
+            : await store.DeleteAsync(type, id, ifMatch, WriteContextFor(http), ct);
         if (deleted is null) return FhirResponse.Of(Outcomes.Information($"{type}/{id} does not exist or was already deleted; nothing changed."), 200);
         var response = FhirResponse.Of(Outcomes.Information($"Deleted {type}/{id}."), 200);
         response.Headers["ETag"] = deleted.ETag;

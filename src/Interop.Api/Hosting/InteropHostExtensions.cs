@@ -58,10 +58,10 @@ public static class InteropHostExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditMaterializer>());
         services.AddSingleton<Audit.AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditWriter>());
-        // After the audit writer, so that it stops first: creates still queued are stored and their
+        // After the audit writer, so that it stops first: writes still queued are committed and their
         // requests answered (and audited) before the journal closes.
-        services.AddSingleton<CreateCommitter>();
-        services.AddHostedService(sp => sp.GetRequiredService<CreateCommitter>());
+        services.AddSingleton<WriteCommitter>();
+        services.AddHostedService(sp => sp.GetRequiredService<WriteCommitter>());
         services.AddScoped<Audit.AuditScope>();
         services.AddScoped<Audit.AuditRecorder>();
         services.AddInteropRateLimiting(configuration);

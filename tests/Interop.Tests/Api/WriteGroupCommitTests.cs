@@ -11,16 +11,16 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Interop.Tests.Api;
 
-/// <summary>Plain creates that arrive together share one commit (<see cref="CreateCommitter"/>), and one bad entry fails alone.</summary>
+/// <summary>Creates, updates and deletes that arrive together share one commit (<see cref="WriteCommitter"/>), and one bad write fails alone.</summary>
 [TestFixture(StorageProvider.Sqlite)]
 [TestFixture(StorageProvider.PostgreSql)]
-public sealed class CreateGroupCommitTests(StorageProvider provider) : ApiFixture(provider)
+public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture(provider)
 {
     [Test]
     public async Task Creates_queued_behind_a_held_write_lock_are_committed_together_and_each_is_answered()
     {
         var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Grouped")))).ReadAsync<Patient>();
-        var committer = Factory.Services.GetRequiredService<CreateCommitter>();
+        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
         const int creates = 10;
         List<Task<HttpResponseMessage>> requests;
         long batchesBefore;
@@ -57,9 +57,8 @@ public sealed class CreateGroupCommitTests(StorageProvider provider) : ApiFixtur
     public async Task A_batch_that_fails_is_tried_again_one_create_at_a_time_so_only_the_bad_entry_fails()
     {
         var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Isolated")))).ReadAsync<Patient>();
-        var committer = Factory.Services.GetRequiredService<CreateCommitter>();
-        CreateCommitter.Pending Entry(Resource resource) =>
-            new(resource, new WriteContext("RBQ"), new TaskCompletionSource<StoredResource>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
+        WriteCommitter.Pending Entry(Resource resource) => WriteCommitter.Pending.Create(resource, new WriteContext("RBQ"));
         // A Consent is never queued by the gateway (the ledger checks it); here it stands for an entry that fails its batch.
         var batch = new[] { Entry(Builders.Observation(patient.Id, value: 1)), Entry(ConsentBuilder.Dissent(patient.Id)), Entry(Builders.Observation(patient.Id, value: 2)) };
 
@@ -67,12 +66,56 @@ public sealed class CreateGroupCommitTests(StorageProvider provider) : ApiFixtur
 
         Assert.That(batch[1].Done.Task.IsFaulted, Is.True);
         Assert.That(batch[1].Done.Task.Exception!.InnerException, Is.InstanceOf<ArgumentException>());
-        var stored = new[] { await batch[0].Done.Task, await batch[2].Done.Task };
+        var stored = new[] { (StoredResource)(await batch[0].Done.Task)!, (StoredResource)(await batch[2].Done.Task)! };
         Assert.That(stored.Select(s => s.ResourceType), Is.All.EqualTo("Observation"));
         await using var db = Database.CreateContext();
         var observations = await db.Resources.Where(r => r.ResourceType == "Observation" && r.Json!.Contains(patient.Id!)).Select(r => r.ResourceId).ToListAsync();
         Assert.That(observations, Is.EquivalentTo(stored.Select(s => s.ResourceId)), "two creates, each stored once; nothing of the failed batch");
         Assert.That(await db.Resources.CountAsync(r => r.ResourceType == "Consent" && r.Json!.Contains(patient.Id!)), Is.Zero);
+    }
+
+    [Test]
+    public async Task Updates_and_deletes_share_the_commit_and_a_failed_precondition_rolls_back_only_its_own_write()
+    {
+        var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Mixed")))).ReadAsync<Patient>();
+        var existing = new List<Observation>();
+        for (var i = 0; i < 3; i++)
+            existing.Add(await (await Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: i)))).ReadAsync<Observation>());
+        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
+        Observation Changed(Observation o, decimal value) { var copy = (Observation)o.DeepCopy(); copy.Value = new Quantity(value, "mmol/L"); return copy; }
+
+        Task<HttpResponseMessage> create, update, staleUpdate, delete;
+        long batchesBefore;
+        await using (await HoldWriteLockAsync())
+        {
+            batchesBefore = committer.Batches;
+            create = Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 10)));
+            update = Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{existing[0].Id}", FhirHttp.JsonBody(Changed(existing[0], 20)),
+                r => r.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"1\"", isWeak: true)));
+            staleUpdate = Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{existing[1].Id}", FhirHttp.JsonBody(Changed(existing[1], 30)),
+                r => r.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"7\"", isWeak: true)));
+            delete = Client.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{existing[2].Id}");
+            await WaitUntilAsync(() => committer.Waiting == 4);
+        }
+        await Task.WhenAll(create, update, staleUpdate, delete);
+
+        Assert.That(committer.Batches - batchesBefore, Is.InRange(1, 2), "the writes queued behind the lock share one commit");
+        Assert.That(create.Result.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(update.Result.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(update.Result.Headers.ETag?.ToString(), Is.EqualTo("W/\"2\""));
+        Assert.That(staleUpdate.Result.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
+        Assert.That(delete.Result.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var updated = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{existing[0].Id}")).ReadAsync<Observation>();
+        Assert.That(((Quantity)updated.Value).Value, Is.EqualTo(20m));
+        var untouched = await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{existing[1].Id}");
+        Assert.That(untouched.Headers.ETag?.ToString(), Is.EqualTo("W/\"1\""), "the refused update left no version");
+        Assert.That(((Quantity)(await untouched.ReadAsync<Observation>()).Value).Value, Is.EqualTo(1m));
+        Assert.That((await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{existing[2].Id}")).StatusCode, Is.EqualTo(HttpStatusCode.Gone));
+        var values = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation?subject=Patient/{patient.Id}&value-quantity=30")).ReadAsync<Bundle>();
+        Assert.That(values.Entry.Where(e => e.Resource is Observation), Is.Empty, "the refused update's index rows were rolled back too");
+        var history = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{existing[1].Id}/_history")).ReadAsync<Bundle>();
+        Assert.That(history.Entry, Has.Count.EqualTo(1));
     }
 
     /// <summary>Holds the write lock the committer's transaction takes: SQLite's in-process gate, PostgreSQL's advisory lock.</summary>

@@ -1,0 +1,186 @@
+using System.Threading.Channels;
+using Hl7.Fhir.Model;
+using Interop.Storage;
+using Task = System.Threading.Tasks.Task;
+
+namespace Interop.Api.Fhir;
+
+/// <summary>
+/// Group commit for single-resource writes (<c>POST /fhir/{type}</c> without <c>If-None-Exist</c>,
+/// <c>PUT</c> and <c>DELETE /fhir/{type}/{id}</c>), as the audit journal has it (architecture
+/// decision 6): requests hand their parsed and checked write to a queue and wait; one loop takes
+/// everything queued and applies it in one transaction under the write lock, then answers every
+/// waiting request together. Each request is answered only after its write is committed, as before,
+/// and many share one commit: on SQLite a commit of one create wrote some twenty-five pages to the
+/// write-ahead log, which the checkpointer then copied back holding the write lock, so that commits
+/// of one write each made the log, and the pauses, grow with every request
+/// (docs/decisions/0013-write-group-commit.md). On shutdown the queue is drained.
+/// </summary>
+/// <remarks>
+/// Creates in a batch are inserted together; each update and delete runs in a savepoint of its own,
+/// so one that fails (412, 409, anything) is rolled back alone and answered with its error while
+/// the rest commit. A batch whose transaction fails is tried again one write per transaction.
+/// Consents and SearchParameters are not queued: the ledger and the parameter registry follow
+/// each such write's own transaction (<see cref="ResourceStore.IsPreparable"/>).
+/// </remarks>
+public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCommitter> logger) : BackgroundService
+{
+    internal enum Kind { Create, Update, Delete }
+
+    /// <summary>One queued write; <see cref="Done"/> completes with what the store returned for it.</summary>
+    internal sealed record Pending(Kind Kind, Resource? Resource, string Type, string? Id, int? IfMatch, WriteContext Context)
+    {
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public static Pending Create(Resource resource, WriteContext context) => new(Kind.Create, resource, resource.TypeName, null, null, context);
+    }
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private long _batches;
+    private long _waiting;
+
+    /// <summary>Most writes applied in one transaction.</summary>
+    public const int MaxBatch = 128;
+
+    /// <summary>Transactions this process has committed for queued writes (single ones included).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Writes handed in and not yet answered (queued, or in the transaction under way).</summary>
+    public long Waiting => Interlocked.Read(ref _waiting);
+
+    /// <summary>True when a write of a <paramref name="type"/> may be queued (not a Consent or SearchParameter).</summary>
+    public static bool Queues(string type) => type is not ("Consent" or "SearchParameter");
+
+    /// <summary>Creates <paramref name="resource"/> under a new id once committed.</summary>
+    public async Task<StoredResource> CreateAsync(Resource resource, WriteContext context) =>
+        (StoredResource)(await EnqueueAsync(Pending.Create(resource, context)))!;
+
+    /// <summary>Updates (or creates under its id) <paramref name="resource"/>, as <see cref="ResourceStore.UpdateAsync"/>.</summary>
+    public async Task<(StoredResource Stored, bool Created)> UpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context) =>
+        ((StoredResource, bool))(await EnqueueAsync(new Pending(Kind.Update, resource, resource.TypeName, resource.Id, ifMatchVersion, context)))!;
+
+    /// <summary>Deletes <paramref name="type"/>/<paramref name="id"/>, as <see cref="ResourceStore.DeleteAsync"/> (null when there was nothing to delete).</summary>
+    public async Task<StoredResource?> DeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context) =>
+        (StoredResource?)await EnqueueAsync(new Pending(Kind.Delete, null, type, id, ifMatchVersion, context));
+
+    private async Task<object?> EnqueueAsync(Pending pending)
+    {
+        if (!Queues(pending.Type))
+            throw new ArgumentException($"A write of a {pending.Type} goes through the store, not the queue.", nameof(pending));
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            if (!_queue.Writer.TryWrite(pending))
+                throw new InvalidOperationException("The gateway is stopping; nothing was written.");
+            return await pending.Done.Task;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            // Not stopped by the token: StopAsync closes the queue, and what was queued is still written.
+            while (await reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (ChannelClosedException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { } loop) await loop.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Applies <paramref name="batch"/> in one transaction, or each write in its own when that fails, and answers every entry.</summary>
+    internal async Task CommitAsync(IReadOnlyList<Pending> batch)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
+            var outcomes = await store.InTransactionAsync(() => ApplyAsync(store, batch), CancellationToken.None);
+            Interlocked.Increment(ref _batches);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (outcomes[i].Error is { } error) batch[i].Done.TrySetException(error);
+                else batch[i].Done.TrySetResult(outcomes[i].Result);
+            }
+            logger.LogDebug("Write commit: {Count} write(s)", batch.Count);
+            return;
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            logger.LogWarning(ex, "A commit of {Count} writes failed; each is tried again on its own", batch.Count);
+        }
+        catch (Exception ex)
+        {
+            batch[0].Done.TrySetException(ex);
+            return;
+        }
+        foreach (var pending in batch)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
+                var outcomes = await store.InTransactionAsync(() => ApplyAsync(store, [pending]), CancellationToken.None);
+                Interlocked.Increment(ref _batches);
+                if (outcomes[0].Error is { } error) pending.Done.TrySetException(error);
+                else pending.Done.TrySetResult(outcomes[0].Result);
+            }
+            catch (Exception ex)
+            {
+                pending.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private readonly record struct Outcome(object? Result, Exception? Error);
+
+    /// <summary>
+    /// The batch's writes inside the open transaction: the creates inserted together first (a failure
+    /// there fails the transaction), then each update and delete in a savepoint, its error kept as its
+    /// answer. Rebuilt from the start if the database's execution strategy runs the transaction again.
+    /// </summary>
+    private static async Task<Outcome[]> ApplyAsync(ResourceStore store, IReadOnlyList<Pending> batch)
+    {
+        var outcomes = new Outcome[batch.Count];
+        var creates = Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind == Kind.Create).ToList();
+        if (creates.Count > 0)
+        {
+            var stored = await store.StageCreatesAsync(creates.Select(i => (batch[i].Resource!, batch[i].Context)).ToList(), CancellationToken.None);
+            for (var k = 0; k < creates.Count; k++) outcomes[creates[k]] = new Outcome(stored[k], null);
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var p = batch[i];
+            if (p.Kind == Kind.Create) continue;
+            try
+            {
+                outcomes[i] = new Outcome(p.Kind == Kind.Update
+                    ? await store.InSavepointAsync<object?>(async () => await store.StageUpdateAsync(p.Resource!, p.IfMatch, p.Context, "PUT", CancellationToken.None), CancellationToken.None)
+                    : await store.InSavepointAsync<object?>(async () => await store.StageDeleteAsync(p.Type, p.Id!, p.IfMatch, p.Context, CancellationToken.None), CancellationToken.None), null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                outcomes[i] = new Outcome(null, ex);
+            }
+        }
+        return outcomes;
+    }
+}
