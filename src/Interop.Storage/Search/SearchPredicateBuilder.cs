@@ -488,10 +488,5 @@ internal sealed class SearchPredicateBuilder(SearchParameterRegistry registry, I
     private static Expression Or(Expression? left, Expression right) => left is null ? right : Expression.OrElse(left, right);
 
     /// <summary>A value EF sends as a query parameter (a member of a constant, as a closure would be), not inlined SQL text.</summary>
-    internal static Expression Value<T>(T value) => Expression.Property(Expression.Constant(new Box<T>(value)), nameof(Box<T>.Value));
-
-    private sealed class Box<T>(T value)
-    {
-        public T Value { get; } = value;
-    }
+    internal static Expression Value<T>(T value) => Expression.Property(Expression.Constant(new QueryValue<T>(value)), nameof(QueryValue<T>.Value));
 }
