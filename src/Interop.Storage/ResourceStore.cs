@@ -59,14 +59,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     public async Task<StoredResource> StageCreateAsync(Resource resource, WriteContext context, CancellationToken ct, string? assignedId = null)
     {
         resource.Id = assignedId ?? NewId();
-        if (IsPreparable(resource))
-        {
-            // Nothing about a new version needs the database before its insert: past the change
-            // tracker, as an import's entries go (half the time a create held the write lock).
-            var prepared = BuildVersion(resource, 1, "POST", context, indexer, Now());
-            await StagePreparedAsync([prepared], ct);
-            return ToStored(prepared);
-        }
+        if (IsPreparable(resource)) return (await InsertNewAsync([(resource, context)], ct))[0];
         RequireValidConsent(resource);
         var row = NewVersion(resource, 1, "POST", context);
         Stage(row);
@@ -80,15 +73,25 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     /// with one insert per table for them all: the group commit of plain creates
     /// (<c>WriteCommitter</c>). Only for resources <see cref="IsPreparable"/> accepts.
     /// </summary>
-    public async Task<IReadOnlyList<StoredResource>> StageCreatesAsync(IReadOnlyList<(Resource Resource, WriteContext Context)> creates, CancellationToken ct)
+    public Task<IReadOnlyList<StoredResource>> StageCreatesAsync(IReadOnlyList<(Resource Resource, WriteContext Context)> creates, CancellationToken ct)
+    {
+        foreach (var (resource, _) in creates) resource.Id = NewId();
+        return InsertNewAsync(creates, ct);
+    }
+
+    /// <summary>
+    /// Version 1 of each resource (ids already set), inserted past the change tracker, as an import's
+    /// entries are: nothing about a new version needs the database before its insert, and the change
+    /// tracker took half the time a create held the write lock.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredResource>> InsertNewAsync(IReadOnlyList<(Resource Resource, WriteContext Context)> creates, CancellationToken ct)
     {
         var now = Now();
         var rows = new List<ResourceVersionRow>(creates.Count);
         foreach (var (resource, context) in creates)
         {
             if (!IsPreparable(resource))
-                throw new ArgumentException($"A {resource.TypeName} is written through the store's create, not with others.", nameof(creates));
-            resource.Id = NewId();
+                throw new ArgumentException($"A {resource.TypeName} is written through the store's create, not inserted as it is.", nameof(creates));
             rows.Add(BuildVersion(resource, 1, "POST", context, indexer, now));
         }
         await StagePreparedAsync(rows, ct);
