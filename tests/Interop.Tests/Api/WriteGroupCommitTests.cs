@@ -118,6 +118,35 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
         Assert.That(history.Entry, Has.Count.EqualTo(1));
     }
 
+    [Test]
+    public async Task An_update_or_delete_removes_the_replaced_versions_index_rows_from_every_index_table()
+    {
+        var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Indexed")))).ReadAsync<Patient>();
+        var updated = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 1)))).ReadAsync<Observation>();
+        var deleted = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 2)))).ReadAsync<Observation>();
+        await using var db = Database.CreateContext();
+        async Task<long> RowOf(string id, int version, string type = "Observation") =>
+            await db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == version).Select(r => r.Id).SingleAsync();
+        async Task<int> IndexRowsOf(long row) =>
+            await db.TokenIndex.CountAsync(x => x.ResourceRowId == row) + await db.StringIndex.CountAsync(x => x.ResourceRowId == row)
+            + await db.DateIndex.CountAsync(x => x.ResourceRowId == row) + await db.QuantityIndex.CountAsync(x => x.ResourceRowId == row)
+            + await db.ReferenceIndex.CountAsync(x => x.ResourceRowId == row) + await db.UriIndex.CountAsync(x => x.ResourceRowId == row);
+        var (updatedV1, deletedV1) = (await RowOf(updated.Id, 1), await RowOf(deleted.Id, 1));
+        Assert.That(await db.QuantityIndex.CountAsync(x => x.ResourceRowId == updatedV1), Is.Positive);
+        Assert.That(await db.ReferenceIndex.CountAsync(x => x.ResourceRowId == deletedV1), Is.Positive);
+
+        var changed = (Observation)updated.DeepCopy();
+        changed.Value = new Quantity(3, "mmol/L");
+        Assert.That((await Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{updated.Id}", FhirHttp.JsonBody(changed))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await Client.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{deleted.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        Assert.That(await IndexRowsOf(updatedV1), Is.Zero, "the replaced version leaves no row in any index table");
+        Assert.That(await IndexRowsOf(deletedV1), Is.Zero);
+        Assert.That(await db.QuantityIndex.CountAsync(x => x.ResourceRowId == db.Resources.Single(r => r.ResourceType == "Observation" && r.ResourceId == updated.Id && r.IsCurrent).Id),
+            Is.Positive, "the new version is indexed");
+        Assert.That(await IndexRowsOf(await RowOf(patient.Id!, 1, "Patient")), Is.Positive, "other versions keep theirs");
+    }
+
     /// <summary>Holds the write lock the committer's transaction takes: SQLite's in-process gate, PostgreSQL's advisory lock.</summary>
     private async Task<IAsyncDisposable> HoldWriteLockAsync()
     {
