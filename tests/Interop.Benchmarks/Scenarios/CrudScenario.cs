@@ -24,7 +24,9 @@ public static class CrudScenario
         public string Encounter = "";
     }
 
-    private static string IdPart(string? id) => id is null ? "" : $"\"id\":\"{id}\",";
+    // An update names the id and changes the content (its language), so that it stores a new version:
+    // the gateway answers a PUT of unchanged content without writing one (an idempotent replay).
+    private static string IdPart(string? id) => id is null ? "" : $"\"id\":\"{id}\",\"language\":\"en-GB\",";
 
     private static readonly Step[] Steps =
     [
