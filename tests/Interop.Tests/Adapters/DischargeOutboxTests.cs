@@ -58,16 +58,6 @@ public sealed class DischargeOutboxTests(StorageProvider provider) : ApiFixture(
         return await query(scope.ServiceProvider.GetRequiredService<InteropDbContext>());
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}.");
-            await Task.Delay(100);
-        }
-    }
-
     [Test]
     public async Task A_discharge_is_notified_through_an_outage_and_a_restart_exactly_once()
     {
@@ -86,14 +76,14 @@ public sealed class DischargeOutboxTests(StorageProvider provider) : ApiFixture(
             Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
         }
         var outboxId = await WithDbAsync(first, db => db.OutboxMessages.Where(m => m.Body.Contains(nhs)).Select(m => m.Id).SingleAsync());
-        await EventuallyAsync(async () => await WithDbAsync(first, db => db.OutboxMessages.AnyAsync(m => m.Id == outboxId && m.Attempts >= 2)),
+        await Eventually.UntilAsync(async () => await WithDbAsync(first, db => db.OutboxMessages.AnyAsync(m => m.Id == outboxId && m.Attempts >= 2)),
             "the dispatcher has tried twice while the council is down");
         await first.DisposeAsync();
 
         _council.Down = false;
         await using var second = new GatewayFactory(Database, DispatchingSettings());
         _ = second.Server; // start the host (and its dispatcher)
-        await EventuallyAsync(async () => await WithDbAsync(second, db => db.OutboxMessages.AnyAsync(m => m.Id == outboxId && m.DeliveredAt != null)),
+        await Eventually.UntilAsync(async () => await WithDbAsync(second, db => db.OutboxMessages.AnyAsync(m => m.Id == outboxId && m.DeliveredAt != null)),
             "the message is delivered after the restart");
         await Task.Delay(1000); // a second delivery, if the dispatcher were to make one, would come within a few polls
 

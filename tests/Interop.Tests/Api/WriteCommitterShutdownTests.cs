@@ -29,12 +29,7 @@ public sealed class WriteCommitterShutdownTests(StorageProvider provider) : ApiF
             queued = Enumerable.Range(0, 3)
                 .Select(i => Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: i))))
                 .ToList();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (committer.Waiting < 3)
-            {
-                if (DateTime.UtcNow > deadline) Assert.Fail("The creates did not queue.");
-                await Task.Delay(10);
-            }
+            await Eventually.UntilAsync(() => committer.Waiting == 3, "the creates are queued");
             stopping = committer.StopAsync(CancellationToken.None);
         }
         await stopping;

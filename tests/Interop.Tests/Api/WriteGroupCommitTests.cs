@@ -31,7 +31,7 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
                 .Select(i => Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: i))))
                 .ToList();
             // The first batch the loop takes waits for the lock; the creates after it queue behind it.
-            await WaitUntilAsync(() => committer.Waiting == creates);
+            await Eventually.UntilAsync(() => committer.Waiting == creates, "the creates are queued");
         }
         var responses = await Task.WhenAll(requests);
 
@@ -95,7 +95,7 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
             staleUpdate = Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{existing[1].Id}", FhirHttp.JsonBody(Changed(existing[1], 30)),
                 r => r.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"7\"", isWeak: true)));
             delete = Client.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{existing[2].Id}");
-            await WaitUntilAsync(() => committer.Waiting == 4);
+            await Eventually.UntilAsync(() => committer.Waiting == 4, "the writes are queued");
         }
         await Task.WhenAll(create, update, staleUpdate, delete);
 
@@ -167,15 +167,5 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
     private sealed class Release(Func<ValueTask> release) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => release();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("Timed out waiting for the creates to queue.");
-            await Task.Delay(10);
-        }
     }
 }

@@ -246,7 +246,7 @@ public sealed class ScaleOutTests
         var expectedKeys = outboxIds.Values.Select(ids => ids.Single()).ToHashSet();
 
         // A failed attempt is one the council refused or one its circuit breaker (opened by the refusals) did not let through.
-        await EventuallyAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             await using var db = Database.CreateContext();
             return await db.OutboxMessages.CountAsync(m => expectedKeys.Contains(m.Id) && m.Attempts >= 1) == discharges
@@ -254,7 +254,7 @@ public sealed class ScaleOutTests
         }, "every notification has failed at least once while the council is down");
         TestContext.Out.WriteLine($"{clock.Elapsed}: every notification failed at least once; the council comes back");
         Council.Down = false;
-        await EventuallyAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             await using var db = Database.CreateContext();
             return await db.OutboxMessages.CountAsync(m => expectedKeys.Contains(m.Id) && m.DeliveredAt != null) == discharges;
@@ -378,16 +378,6 @@ public sealed class ScaleOutTests
         foreach (var nhs in nhsNumbers)
             result[nhs] = await db.OutboxMessages.Where(m => m.Body.Contains(nhs)).Select(m => m.Id).ToListAsync();
         return result;
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}.");
-            await Task.Delay(100);
-        }
     }
 
     private static Consent Consent(string patientId) => new()
