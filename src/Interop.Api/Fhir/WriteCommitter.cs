@@ -111,16 +111,7 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-            var outcomes = await store.InTransactionAsync(() => ApplyAsync(store, batch), CancellationToken.None);
-            Interlocked.Increment(ref _batches);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (outcomes[i].Error is { } error) batch[i].Done.TrySetException(error);
-                else batch[i].Done.TrySetResult(outcomes[i].Result);
-            }
-            logger.LogDebug("Write commit: {Count} write(s)", batch.Count);
+            await CommitTogetherAsync(batch);
             return;
         }
         catch (Exception ex) when (batch.Count > 1)
@@ -136,18 +127,28 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-                var outcomes = await store.InTransactionAsync(() => ApplyAsync(store, [pending]), CancellationToken.None);
-                Interlocked.Increment(ref _batches);
-                if (outcomes[0].Error is { } error) pending.Done.TrySetException(error);
-                else pending.Done.TrySetResult(outcomes[0].Result);
+                await CommitTogetherAsync([pending]);
             }
             catch (Exception ex)
             {
                 pending.Done.TrySetException(ex);
             }
         }
+    }
+
+    /// <summary>One transaction for <paramref name="batch"/>; once it commits, each entry is answered with its result or its own error.</summary>
+    private async Task CommitTogetherAsync(IReadOnlyList<Pending> batch)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
+        var outcomes = await store.InTransactionAsync(() => ApplyAsync(store, batch), CancellationToken.None);
+        Interlocked.Increment(ref _batches);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Error is { } error) batch[i].Done.TrySetException(error);
+            else batch[i].Done.TrySetResult(outcomes[i].Result);
+        }
+        logger.LogDebug("Write commit: {Count} write(s)", batch.Count);
     }
 
     private readonly record struct Outcome(object? Result, Exception? Error);
