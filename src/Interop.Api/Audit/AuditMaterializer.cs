@@ -348,17 +348,9 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
             var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-            var asJson = patientId is null ? db.AuditPendingViews : db.AuditPendingViews.Where(v => v.PatientId == patientId);
-            var stored = await StoreViewsFromAsync(store,
-                () => asJson.AsNoTracking().OrderBy(v => v.Id).Take(max).Select(v => new WaitingView(v.Id, v.PatientId, v.Json)).ToListAsync(ct),
-                ids => db.AuditPendingViews.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct),
-                v => FhirSerialization.ParseStored(v.Json), ct);
+            var stored = await StoreViewsFromAsync(store, db.AuditPendingViews, patientId, max, (_, json) => FhirSerialization.ParseStored(json), ct);
             if (stored != 0) return stored;
-            var compact = patientId is null ? db.AuditViewSources : db.AuditViewSources.Where(v => v.PatientId == patientId);
-            stored = await StoreViewsFromAsync(store,
-                () => compact.AsNoTracking().OrderBy(v => v.Id).Take(max).Select(v => new WaitingView(v.Id, v.PatientId, v.Json)).ToListAsync(ct),
-                ids => db.AuditViewSources.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct),
-                v => PendingView.ToAuditEvent(v.Json, v.PatientId), ct);
+            stored = await StoreViewsFromAsync(store, db.AuditViewSources, patientId, max, (patient, json) => PendingView.ToAuditEvent(json, patient), ct);
             if (stored == 0 && patientId is null) Volatile.Write(ref _viewsWaiting, 0);
             return stored;
         }
@@ -368,18 +360,20 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
         }
     }
 
-    /// <summary>A waiting view read from either table.</summary>
-    private sealed record WaitingView(long Id, string PatientId, string Json);
-
-    /// <summary>Stores the views <paramref name="load"/> reads, each made an AuditEvent by <paramref name="view"/>, in the transaction that <paramref name="delete"/>s them.</summary>
-    private async Task<int> StoreViewsFromAsync(ResourceStore store, Func<Task<List<WaitingView>>> load, Func<long[], Task<int>> delete,
-        Func<WaitingView, Resource> view, CancellationToken ct)
+    /// <summary>
+    /// Stores the oldest <paramref name="max"/> views waiting in <paramref name="table"/> (of
+    /// <paramref name="patientId"/>, or of anyone), each made an AuditEvent by <paramref name="view"/>
+    /// from its patient and JSON, in the transaction that deletes them.
+    /// </summary>
+    private async Task<int> StoreViewsFromAsync<T>(ResourceStore store, DbSet<T> table, string? patientId, int max,
+        Func<string, string, Resource> view, CancellationToken ct) where T : class, IWaitingViewRow
     {
-        var rows = await load();
+        var waiting = patientId is null ? table : table.Where(v => v.PatientId == patientId);
+        var rows = await waiting.AsNoTracking().OrderBy(v => v.Id).Take(max).Select(v => new { v.Id, v.PatientId, v.Json }).ToListAsync(ct);
         if (rows.Count == 0) return 0;
-        var prepared = rows.Select(r => ResourceStore.PrepareCreate(view(r), WriteContext.System, indexer, time)).ToList();
+        var prepared = rows.Select(r => ResourceStore.PrepareCreate(view(r.PatientId, r.Json), WriteContext.System, indexer, time)).ToList();
         var ids = rows.Select(r => r.Id).ToArray();
-        if (!await ClaimAndStoreAsync(store, async () => await delete(ids) == ids.Length, prepared, null, ct))
+        if (!await ClaimAndStoreAsync(store, async () => await table.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(ct) == ids.Length, prepared, null, ct))
             return -1;
         Interlocked.Add(ref _viewsWaiting, -rows.Count);
         logger.LogDebug("Audit views stored: {Views} patient view(s)", rows.Count);

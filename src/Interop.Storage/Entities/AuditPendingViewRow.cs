@@ -5,7 +5,7 @@ namespace Interop.Storage.Entities;
 /// here without search index rows until the patient (or a privacy officer) reads the access log, or
 /// the gateway is idle (docs/decisions/0008-patient-views-on-demand.md).
 /// </summary>
-public sealed class AuditPendingViewRow
+public sealed class AuditPendingViewRow : IWaitingViewRow
 {
     public long Id { get; set; }
 

@@ -9,7 +9,7 @@ namespace Interop.Storage.Entities;
 /// <see cref="AuditPendingViewRow"/> (views as FHIR JSON), so that a replica of an earlier release,
 /// still running during a rolling upgrade, never meets a row it cannot read.
 /// </summary>
-public sealed class AuditViewSourceRow
+public sealed class AuditViewSourceRow : IWaitingViewRow
 {
     public long Id { get; set; }
 
