@@ -73,13 +73,21 @@ public static partial class AuditEventBuilder
     /// request line or query, other patients, NOPAT items or the break-glass reason's free text.
     /// Tagged <see cref="KnownAudit.View"/>|patient so that a privacy officer can tell it from the full event.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="mergedFrom"/>: the access was to records an ADT^A40 merge had already folded into
+    /// <paramref name="patient"/>'s (their retired patient ids); the patient entity says which, as a
+    /// copy of a view from before the merge does (<see cref="ViewForSurvivor"/>).
+    /// </remarks>
     public static AuditEvent BuildPatientView(AuditEntry who, string patient, IReadOnlyCollection<long> ledgerEntries,
-        IReadOnlyCollection<(string Type, string Id)> released)
+        IReadOnlyCollection<(string Type, string Id)> released, IReadOnlyCollection<string>? mergedFrom = null)
     {
         var coded = who.Note is not null && ErrorCode().IsMatch(who.Note) ? $" {who.Note}" : "";
         var e = Skeleton(who, $"{who.Status}{coded}", forPatient: true);
         e.Meta = PatientViewMeta();
-        e.Entity.Add(PatientEntity(patient));
+        var self = PatientEntity(patient);
+        if (mergedFrom is { Count: > 0 })
+            self.Description = $"An access to the record {string.Join(" and ", mergedFrom.Select(r => $"Patient/{r}"))}, merged into this one.";
+        e.Entity.Add(self);
         foreach (var item in released.Where(r => !(r.Type == "Patient" && r.Id == patient)).Take(MaxReleasedNamed)) e.Entity.Add(ReleasedEntity(item));
         foreach (var sequence in ledgerEntries.Order()) e.Entity.Add(LedgerEntity(sequence));
         e.Entity.Add(RequestEntity(who));

@@ -33,7 +33,7 @@ namespace Interop.Api.Audit;
 /// </remarks>
 public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal journal, ResourceIndexer indexer, TimeProvider time,
     IOptions<AuditOptions> options, IOptions<Security.ConsentOptions> consent, ResourceChangeSignal writes, IOptions<StorageOptions> storage,
-    ILogger<AuditMaterializer> logger) : BackgroundService
+    MergedPatients merged, ILogger<AuditMaterializer> logger) : BackgroundService
 {
     /// <summary>Journal rows (or views) per transaction on this provider (<see cref="AuditOptions.BatchSizeFor"/>).</summary>
     private int BatchSize => options.Value.BatchSizeFor(storage.Value.Provider);
@@ -457,13 +457,17 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
     {
         var entries = rows.Select(r => r.Entry).OfType<AuditEntry>().ToList();
         var released = await ReleasedAsync(db, entries.SelectMany(e => e.ReleasedRows).Distinct().ToArray(), ct);
-        // Per row (aligned with rows): the patients concerned, from the entry and the released rows' compartments.
+        var survivorOf = await merged.SurvivorsAsync(db, ct);
+        // Per row (aligned with rows): the patients concerned, from the entry and the released rows'
+        // compartments, and (for a record an ADT^A40 merge retired) the patients it was merged into.
+        var directOf = new List<HashSet<string>>(rows.Count);
         var patientsOf = rows.Select(r =>
         {
             var patients = new HashSet<string>(r.Entry?.Patients ?? [], StringComparer.Ordinal);
             foreach (var id in r.Entry?.ReleasedRows ?? [])
                 if (released.TryGetValue(id, out var item)) patients.UnionWith(item.Patients);
-            return patients;
+            directOf.Add(patients);
+            return MergedPatients.WithSurvivors(patients, survivorOf);
         }).ToList();
         var ledger = await LedgerAsync(db, patientsOf.SelectMany(p => p).Distinct(StringComparer.Ordinal).ToArray(), ct);
 
@@ -488,8 +492,11 @@ public sealed class AuditMaterializer(IServiceScopeFactory scopes, IAuditJournal
             // searching their access log by any parameter (patient, entity, _id, ...) finds nothing else.
             foreach (var patient in patients.Order(StringComparer.Ordinal))
             {
-                var own = items.Where(r => r.DisclosableToPatient && r.Patients.Contains(patient)).Select(r => (r.Type, r.Id)).ToList();
-                views.Add(new AuditViewSourceRow { PatientId = patient, RecordedAt = recordedAt, Json = PendingView.ToJson(entry, inForce[patient], own) });
+                // A survivor's record holds the records merged into it: their items are its own.
+                List<string> records = directOf[i].Contains(patient) ? [patient] : directOf[i].Where(p => MergedPatients.WithSurvivors([p], survivorOf).Contains(patient)).ToList();
+                var own = items.Where(r => r.DisclosableToPatient && r.Patients.Any(records.Contains)).Select(r => (r.Type, r.Id)).ToList();
+                var mergedFrom = directOf[i].Contains(patient) ? null : records.Order(StringComparer.Ordinal).ToArray();
+                views.Add(new AuditViewSourceRow { PatientId = patient, RecordedAt = recordedAt, Json = PendingView.ToJson(entry, inForce[patient], own, mergedFrom) });
             }
         }
         return (events, views);

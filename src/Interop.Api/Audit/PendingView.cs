@@ -13,10 +13,17 @@ namespace Interop.Api.Audit;
 /// it would have been built then. About 400 bytes where the view's FHIR JSON took 2 KB, which on
 /// SQLite's 4 KB pages filled a page a row.
 /// </summary>
-public sealed record PendingView(AuditEntry Access, long[] Ledger, PendingViewItem[] Items)
+/// <remarks>
+/// <paramref name="MergedFrom"/>: the access was to records an ADT^A40 merge had folded into this
+/// patient's (retired patient ids), not to this patient's own; the view says so.
+/// </remarks>
+public sealed record PendingView(AuditEntry Access, long[] Ledger, PendingViewItem[] Items, string[]? MergedFrom = null)
 {
-    /// <summary>The row's JSON for a patient's view of <paramref name="entry"/>, naming <paramref name="own"/> of their record.</summary>
-    public static string ToJson(AuditEntry entry, IReadOnlyCollection<long> ledger, IReadOnlyCollection<(string Type, string Id)> own)
+    /// <summary>
+    /// The row's JSON for a patient's view of <paramref name="entry"/>, naming <paramref name="own"/> of
+    /// their record (and, with <paramref name="mergedFrom"/>, the retired records it concerned).
+    /// </summary>
+    public static string ToJson(AuditEntry entry, IReadOnlyCollection<long> ledger, IReadOnlyCollection<(string Type, string Id)> own, string[]? mergedFrom = null)
     {
         // Only what BuildPatientView reads is kept: no released rows or other patients, no token id,
         // host or request line, and not the break-glass reason's text (the view says only that it was one).
@@ -30,7 +37,7 @@ public sealed record PendingView(AuditEntry Access, long[] Ledger, PendingViewIt
             Query = "",
             BreakGlassReason = entry.IsBreakGlass ? "(in the full event)" : null,
         };
-        var view = new PendingView(access, [.. ledger], [.. own.Select(o => new PendingViewItem(o.Type, o.Id))]);
+        var view = new PendingView(access, [.. ledger], [.. own.Select(o => new PendingViewItem(o.Type, o.Id))], mergedFrom);
         return JsonSerializer.Serialize(view, PendingViewJson.Default.PendingView);
     }
 
@@ -41,7 +48,7 @@ public sealed record PendingView(AuditEntry Access, long[] Ledger, PendingViewIt
     public static AuditEvent ToAuditEvent(string json, string patient)
     {
         var view = JsonSerializer.Deserialize(json, PendingViewJson.Default.PendingView) ?? throw new JsonException("A pending view is empty.");
-        return AuditEventBuilder.BuildPatientView(view.Access, patient, view.Ledger, [.. view.Items.Select(i => (i.Type, i.Id))]);
+        return AuditEventBuilder.BuildPatientView(view.Access, patient, view.Ledger, [.. view.Items.Select(i => (i.Type, i.Id))], view.MergedFrom);
     }
 }
 

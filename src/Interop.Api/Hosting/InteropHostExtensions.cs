@@ -54,6 +54,7 @@ public static class InteropHostExtensions
         // The materialiser is registered first so that it stops last: the writer drains its queue
         // into the journal, then the materialiser turns what is left into AuditEvents.
         services.AddSingleton(Audit.AuditJournals.Create);
+        services.AddSingleton<Audit.MergedPatients>();
         services.AddSingleton<Audit.AuditMaterializer>();
         services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditMaterializer>());
         services.AddSingleton<Audit.AuditWriter>();

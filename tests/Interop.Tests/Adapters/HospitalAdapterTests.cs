@@ -209,6 +209,50 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
         Assert.That(ReadsOf(await LogOfAsync(me), $"Patient/{survivor.Id}"), Has.Count.EqualTo(2));
     }
 
+    [Test]
+    public async Task After_an_A40_merge_an_access_to_the_retired_record_is_in_the_survivors_access_log_too()
+    {
+        var survivingMrn = NewKey("S");
+        var retiredMrn = NewKey("R");
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, survivingMrn, NewKey("V")))), Is.EqualTo("AA"));
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, retiredMrn, NewKey("V")))), Is.EqualTo("AA"));
+        var survivor = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(survivingMrn))).Single();
+        var retired = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(retiredMrn))).Single();
+        Assert.That(MsaCode(await PostAsync(Merge(NewControlId(), survivingMrn, retiredMrn))), Is.EqualTo("AA"));
+
+        // A system that still holds the old id reads the retired record, and its history, after the merge.
+        using (var clinician = ClientFor("RBQ", "clinician", "user/*.rs"))
+        {
+            Assert.That((await clinician.GetAsync($"/fhir/Patient/{retired.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await clinician.GetAsync($"/fhir/Patient/{retired.Id}/_history/1")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using var me = ClientFor("RBQ", "patient", "patient/*.rs", patient: survivor.Id);
+        var log = await LogOfAsync(me);
+        var reads = log.Entry.Select(e => e.Resource).OfType<AuditEvent>()
+            .Where(e => e.Subtype.Any(s => s.Code is "read" or "vread") && e.Entity.Any(x => x.What?.Reference == $"Patient/{retired.Id}"))
+            .ToList();
+        Assert.That(reads, Has.Count.EqualTo(2), "both accesses to the merged record after the merge");
+        foreach (var view in reads)
+        {
+            Assert.That(view.Entity.Single(e => e.Role?.Code == "1").What.Reference, Is.EqualTo($"Patient/{survivor.Id}"), "the survivor's own view");
+            Assert.That(view.Meta.Security.Any(s => s.Code == "NOPAT"), Is.False);
+        }
+        // The retired Patient as it is now links to the survivor (so it is in the survivor's compartment);
+        // its first version, read through history, is the retired record alone, and the view says so.
+        var vread = reads.Single(v => v.Subtype.Any(s => s.Code == "vread"));
+        Assert.That(vread.Entity.Single(e => e.Role?.Code == "1").Description, Does.Contain($"Patient/{retired.Id}").And.Contain("merged into this one"));
+        using (var stillRetired = ClientFor("RBQ", "patient", "patient/*.rs", patient: retired.Id))
+            Assert.That(ReadsOf(await LogOfAsync(stillRetired), $"Patient/{retired.Id}"), Has.Count.EqualTo(1), "the retired record's own log has its read too");
+
+        // Accesses to the survivor's own record are not marked as merged.
+        using (var clinician = ClientFor("RBQ", "clinician", "user/*.rs"))
+            Assert.That((await clinician.GetAsync($"/fhir/Patient/{survivor.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var own = ReadsOf(await LogOfAsync(me), $"Patient/{survivor.Id}").Where(v => v.Entity.All(e => e.What?.Reference != $"Patient/{retired.Id}")).ToList();
+        Assert.That(own, Has.Count.EqualTo(1));
+        Assert.That(own[0].Entity.Single(e => e.Role?.Code == "1").Description, Is.Null);
+    }
+
     private static async Task<Bundle> LogOfAsync(HttpClient patient)
     {
         var response = await patient.GetAsync("/fhir/AuditEvent?_count=100");
