@@ -64,8 +64,9 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         var row = NewVersion(resource, 1, "POST", context);
         Stage(row);
         await SaveAsync(ct);
-        await RecordConsentAsync(resource, row, "create", ct);
-        return ToStored(row);
+        var stored = ToStored(row);
+        await RecordConsentAsync(resource, stored, "create", ct);
+        return stored;
     }
 
     /// <summary>
@@ -155,30 +156,153 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     /// <summary>Update inside an open transaction.</summary>
     public async Task<(StoredResource, bool)> StageUpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context, string method, CancellationToken ct)
     {
-        var type = resource.TypeName;
         var id = resource.Id ?? throw FhirException.BadRequest("An update needs the resource id in the body.");
         RequireValidConsent(resource);
-        var current = await CurrentAsync(type, id, ct);
-        if (ifMatchVersion is { } expected)
+        var applied = Answer((await ReplaceAllAsync([new Replacement(resource.TypeName, id, resource, ifMatchVersion, context, method)], ct))[0]);
+        if (applied.Written) await RecordConsentAsync(resource, applied.Stored!, applied.Created ? "create" : "update", ct);
+        return (applied.Stored!, applied.Created);
+    }
+
+    /// <summary>Delete inside an open transaction.</summary>
+    public async Task<StoredResource?> StageDeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context, CancellationToken ct)
+    {
+        var applied = Answer((await ReplaceAllAsync([new Replacement(type, id, null, ifMatchVersion, context)], ct))[0]);
+        if (!applied.Written) return null;
+        if (type == "Consent" && applied.Replaced?.Json is { } json)
         {
-            if (current is null)
-                throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} does not exist.");
-            if (current.VersionId != expected)
-                throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} is at version {current.VersionId}.");
+            // A DELETE of a Consent is a withdrawal: the ledger keeps it, the rules go.
+            var withdrawn = (Hl7.Fhir.Model.Consent)FhirSerialization.ParseStored(json);
+            await ledger.AppendAsync(withdrawn, json, "withdraw", applied.Stored!.LastUpdated, ct);
         }
-        if (current is { IsDeleted: false } && IsUnchanged(current, resource))
+        return applied.Stored;
+    }
+
+    /// <summary>
+    /// Updates and deletes of distinct resources inside an open transaction, with the same handful of
+    /// statements however many there are: the group commit of <c>PUT</c> and <c>DELETE</c>
+    /// (<c>WriteCommitter</c>). Each write's preconditions (If-Match) are checked against the current
+    /// versions, read in one query, before anything is written, so a write that fails them writes
+    /// nothing and is answered with its own error while the rest are stored. Throws, with the
+    /// transaction to be rolled back, when the database refuses any of it (a version that stopped
+    /// being current meanwhile is a 409). Only for resources <see cref="IsPreparable"/> accepts.
+    /// </summary>
+    public async Task<IReadOnlyList<ReplacementOutcome>> StageReplacementsAsync(IReadOnlyList<Replacement> writes, CancellationToken ct)
+    {
+        foreach (var w in writes)
+            if (w.Type is "Consent" or "SearchParameter")
+                throw new ArgumentException($"A {w.Type} is written through the store's update or delete, not in a group.", nameof(writes));
+        return (await ReplaceAllAsync(writes, ct)).Select(a => new ReplacementOutcome(a.Stored, a.Created, a.Error)).ToList();
+    }
+
+    /// <summary>What became of one <see cref="Replacement"/>: written (a new version, or a delete marker), unchanged, nothing to delete, or refused.</summary>
+    private readonly record struct Applied(StoredResource? Stored, bool Created, bool Written, ResourceVersionRow? Replaced, Exception? Error);
+
+    private static Applied Answer(Applied applied)
+    {
+        if (applied.Error is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return applied;
+    }
+
+    /// <summary>
+    /// The writes of <see cref="StageUpdateAsync"/>, <see cref="StageDeleteAsync"/> and
+    /// <see cref="StageReplacementsAsync"/>: the current versions in one query, each write decided in
+    /// memory (If-Match, unchanged content, nothing to delete), then the replaced versions made past
+    /// ones with one guarded <c>UPDATE ... SET IsCurrent = false</c> (409 if any stopped being current),
+    /// their search index rows removed, and the new versions inserted together outside the change
+    /// tracker (<see cref="StagePreparedAsync"/>): EF Core's tracked update and insert were a third of a
+    /// delete's time under the write lock, and one statement per write per step was most of what a
+    /// group of updates cost on PostgreSQL. A delete marker keeps the compartment and labels of what it
+    /// deletes, so history stays consent-filtered.
+    /// </summary>
+    private async Task<Applied[]> ReplaceAllAsync(IReadOnlyList<Replacement> writes, CancellationToken ct)
+    {
+        var current = await CurrentOfAsync(writes, ct);
+        var applied = new Applied[writes.Count];
+        var written = new List<(int Index, ResourceVersionRow Row)>();
+        var replaced = new List<ResourceVersionRow>();
+        var markers = new List<(ResourceVersionRow Marker, long Of)>();
+        for (var i = 0; i < writes.Count; i++)
         {
-            // Nothing would change: no new version, no history entry, no ledger entry. This is what
-            // makes re-posted adapter extracts and re-run imports idempotent.
-            return (ToStored(current), false);
+            var w = writes[i];
+            var cur = current.GetValueOrDefault((w.Type, w.Id));
+            try
+            {
+                if (w.IfMatch is { } expected && (cur is null || cur.VersionId != expected))
+                    throw FhirException.PreconditionFailed(cur is null
+                        ? $"If-Match names version {expected} but {w.Type}/{w.Id} does not exist."
+                        : $"If-Match names version {expected} but {w.Type}/{w.Id} is at version {cur.VersionId}.");
+                if (w.Resource is { } resource)
+                {
+                    // Nothing would change: no new version, no history entry, no ledger entry. This is what
+                    // makes re-posted adapter extracts and re-run imports idempotent.
+                    if (cur is { IsDeleted: false } && IsUnchanged(cur, resource)) { applied[i] = new(ToStored(cur), false, false, null, null); continue; }
+                    written.Add((i, NewVersion(resource, (cur?.VersionId ?? 0) + 1, w.Method, w.Context)));
+                    applied[i] = new(null, cur is null || cur.IsDeleted, true, cur, null);
+                }
+                else
+                {
+                    if (cur is null || cur.IsDeleted) { applied[i] = new(null, false, false, null, null); continue; }
+                    var marker = new ResourceVersionRow
+                    {
+                        ResourceType = w.Type,
+                        ResourceId = w.Id,
+                        VersionId = cur.VersionId + 1,
+                        LastUpdated = Instants.ToStored(Now()),
+                        IsDeleted = true,
+                        IsCurrent = true,
+                        Json = null,
+                        Method = "DELETE",
+                        Custodian = w.Context.Custodian ?? cur.Custodian,
+                    };
+                    written.Add((i, marker));
+                    markers.Add((marker, cur.Id));
+                    applied[i] = new(null, false, true, cur, null);
+                }
+                if (cur is not null) replaced.Add(cur);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                applied[i] = new(null, false, false, null, ex);
+            }
         }
-        var created = current is null || current.IsDeleted;
-        var next = (current?.VersionId ?? 0) + 1;
-        if (current is not null) await ReplaceAsync(current, ct);
-        var row = NewVersion(resource, next, method, context);
-        await StagePreparedAsync([row], ct);
-        await RecordConsentAsync(resource, row, created ? "create" : "update", ct);
-        return (ToStored(row), created);
+        await KeepCompartmentsAndLabelsAsync(markers, ct);
+        await RetireAsync(replaced, ct);
+        await StagePreparedAsync(written.Select(w => w.Row).ToList(), ct);
+        foreach (var (i, row) in written) applied[i] = applied[i] with { Stored = ToStored(row) };
+        return applied;
+    }
+
+    /// <summary>The current versions (untracked) of the resources <paramref name="writes"/> name, by type and id; one write at a time must name each.</summary>
+    private async Task<Dictionary<(string Type, string Id), ResourceVersionRow>> CurrentOfAsync(IReadOnlyList<Replacement> writes, CancellationToken ct)
+    {
+        if (writes.Select(w => (w.Type, w.Id)).Distinct().Count() != writes.Count)
+            throw new ArgumentException("Each resource may be written once per group; the next write of it goes in the next group.", nameof(writes));
+        if (writes.Count == 1)
+        {
+            var one = await CurrentAsync(writes[0].Type, writes[0].Id, ct);
+            return one is null ? [] : new() { [(one.ResourceType, one.ResourceId)] = one };
+        }
+        var types = writes.Select(w => w.Type).Distinct().ToArray();
+        var ids = writes.Select(w => w.Id).Distinct().ToArray();
+        var rows = await db.Resources.AsNoTracking().Where(r => r.IsCurrent && types.Contains(r.ResourceType) && ids.Contains(r.ResourceId)).ToListAsync(ct);
+        var wanted = writes.Select(w => (w.Type, w.Id)).ToHashSet();
+        return rows.Where(r => wanted.Contains((r.ResourceType, r.ResourceId))).ToDictionary(r => (r.ResourceType, r.ResourceId));
+    }
+
+    /// <summary>Gives each delete marker the compartment and security label rows of the version it deletes.</summary>
+    private async Task KeepCompartmentsAndLabelsAsync(List<(ResourceVersionRow Marker, long Of)> markers, CancellationToken ct)
+    {
+        if (markers.Count == 0) return;
+        var of = markers.Select(m => m.Of).ToArray();
+        var compartments = (await db.Compartments.AsNoTracking().Where(c => of.Contains(c.ResourceRowId))
+            .Select(c => new { c.ResourceRowId, c.PatientId, c.ResourceType }).ToListAsync(ct)).ToLookup(c => c.ResourceRowId);
+        var labels = (await db.SecurityLabels.AsNoTracking().Where(l => of.Contains(l.ResourceRowId))
+            .Select(l => new { l.ResourceRowId, l.System, l.Code }).ToListAsync(ct)).ToLookup(l => l.ResourceRowId);
+        foreach (var (marker, id) in markers)
+        {
+            marker.Compartments.AddRange(compartments[id].Select(c => new CompartmentRow { PatientId = c.PatientId, ResourceType = c.ResourceType }));
+            marker.SecurityLabels.AddRange(labels[id].Select(l => new SecurityLabelRow { System = l.System, Code = l.Code }));
+        }
     }
 
     /// <summary>
@@ -196,59 +320,27 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         return string.Equals(FhirSerialization.ToJson(incoming), current.Json, StringComparison.Ordinal);
     }
 
-    /// <summary>Delete inside an open transaction.</summary>
-    public async Task<StoredResource?> StageDeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context, CancellationToken ct)
-    {
-        var current = await CurrentAsync(type, id, ct);
-        if (ifMatchVersion is { } expected && (current is null || current.VersionId != expected))
-            throw FhirException.PreconditionFailed($"If-Match names version {expected} but {type}/{id} is at version {current?.VersionId.ToString() ?? "none"}.");
-        if (current is null || current.IsDeleted) return null;
-        await ReplaceAsync(current, ct);
-        var now = Now();
-        var row = new ResourceVersionRow
-        {
-            ResourceType = type,
-            ResourceId = id,
-            VersionId = current.VersionId + 1,
-            LastUpdated = Instants.ToStored(now),
-            IsDeleted = true,
-            IsCurrent = true,
-            Json = null,
-            Method = "DELETE",
-            Custodian = context.Custodian ?? current.Custodian,
-        };
-        // A delete marker keeps the compartment and labels of what it deletes, so history stays consent-filtered.
-        row.Compartments.AddRange(await db.Compartments.AsNoTracking().Where(c => c.ResourceRowId == current.Id)
-            .Select(c => new CompartmentRow { PatientId = c.PatientId, ResourceType = c.ResourceType }).ToListAsync(ct));
-        row.SecurityLabels.AddRange(await db.SecurityLabels.AsNoTracking().Where(c => c.ResourceRowId == current.Id)
-            .Select(c => new SecurityLabelRow { System = c.System, Code = c.Code }).ToListAsync(ct));
-        await StagePreparedAsync([row], ct);
-        if (type == "Consent" && current.Json is not null)
-        {
-            // A DELETE of a Consent is a withdrawal: the ledger keeps it, the rules go.
-            var withdrawn = (Hl7.Fhir.Model.Consent)FhirSerialization.ParseStored(current.Json);
-            await ledger.AppendAsync(withdrawn, current.Json, "withdraw", Instants.FromStored(row.LastUpdated), ct);
-        }
-        return ToStored(row);
-    }
-
     /// <summary>The current version of <paramref name="type"/>/<paramref name="id"/>, untracked (null when there is none).</summary>
     private Task<ResourceVersionRow?> CurrentAsync(string type, string id, CancellationToken ct) =>
         db.Resources.AsNoTracking().Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent).FirstOrDefaultAsync(ct);
 
     /// <summary>
-    /// Makes <paramref name="current"/> a past version (no longer current, its search index rows gone)
-    /// with two statements, outside the change tracker, so that the next version goes in as a plain
-    /// insert (<see cref="StagePreparedAsync"/>): EF Core's tracked update and insert were a third of
-    /// a delete's time under the write lock. A version that is no longer current by now is a
-    /// concurrent change (409), as the unique index on current versions would have answered.
+    /// Makes <paramref name="versions"/> past versions (no longer current, their search index rows gone)
+    /// outside the change tracker, so that the next versions go in as plain inserts. A version that is
+    /// no longer current by now is a concurrent change (409), as the unique index on current versions
+    /// would have answered.
     /// </summary>
-    private async Task ReplaceAsync(ResourceVersionRow current, CancellationToken ct)
+    private async Task RetireAsync(List<ResourceVersionRow> versions, CancellationToken ct)
     {
-        var changed = await db.Resources.Where(r => r.Id == current.Id && r.IsCurrent)
-            .ExecuteUpdateAsync(set => set.SetProperty(r => r.IsCurrent, false), ct);
-        if (changed != 1) throw ConcurrentChange();
-        await ClearIndexAsync(current.Id, ct);
+        if (versions.Count == 0) return;
+        var ids = versions.Select(v => v.Id).ToArray();
+        var one = ids[0];
+        var changed = ids.Length == 1
+            ? await db.Resources.Where(r => r.Id == one && r.IsCurrent).ExecuteUpdateAsync(set => set.SetProperty(r => r.IsCurrent, false), ct)
+            : await db.Resources.Where(r => ids.Contains(r.Id) && r.IsCurrent).ExecuteUpdateAsync(set => set.SetProperty(r => r.IsCurrent, false), ct);
+        if (changed != ids.Length) throw ConcurrentChange();
+        if (ids.Length == 1) await SearchIndexRows.DeleteForAsync(db, one, ct);
+        else await SearchIndexRows.DeleteForAsync(db, ids, ct);
     }
 
     private static void RequireValidConsent(Resource resource)
@@ -258,10 +350,10 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         if (outcome.Issue.Count > 0) throw FhirException.Unprocessable(outcome);
     }
 
-    private async Task RecordConsentAsync(Resource resource, ResourceVersionRow row, string action, CancellationToken ct)
+    private async Task RecordConsentAsync(Resource resource, StoredResource stored, string action, CancellationToken ct)
     {
         if (resource is Hl7.Fhir.Model.Consent consent)
-            await ledger.AppendAsync(consent, row.Json!, action, Instants.FromStored(row.LastUpdated), ct);
+            await ledger.AppendAsync(consent, stored.Json!, action, stored.LastUpdated, ct);
     }
 
     /// <summary>History newest first, keyset-paged by row id so pages stay stable while data changes.</summary>
@@ -322,36 +414,6 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
                 throw;
             }
         });
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> inside a savepoint of the open transaction: when it throws, what it
-    /// wrote is rolled back, the transaction goes on, and the exception is rethrown (a unique
-    /// violation as 409, as <see cref="InTransactionAsync{T}"/> answers it). Lets several requests'
-    /// updates and deletes share one commit while each fails on its own (<c>WriteCommitter</c>).
-    /// Not for Consent or SearchParameter writes, whose ledger entries and registrations follow the
-    /// whole transaction.
-    /// </summary>
-    public async Task<T> InSavepointAsync<T>(Func<Task<T>> work, CancellationToken ct)
-    {
-        const string savepoint = "interop_write";
-        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("A savepoint needs an open transaction.");
-        await tx.CreateSavepointAsync(savepoint, ct);
-        try
-        {
-            var result = await work();
-            await tx.ReleaseSavepointAsync(savepoint, ct);
-            return result;
-        }
-        catch (Exception ex)
-        {
-            await tx.RollbackToSavepointAsync(savepoint, ct);
-            _staged.Clear();
-            db.ChangeTracker.Clear();
-            if (ex is DbUpdateException or System.Data.Common.DbException && UniqueViolation.IsUpdateConflict(ex))
-                throw ConcurrentChange();
-            throw;
-        }
     }
 
     /// <summary>The answer when the database refused a version because another writer got there first.</summary>
@@ -463,8 +525,6 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
     private readonly List<DerivedRows> _staged = [];
 
     private DateTimeOffset Now() => Instants.TruncateToMilliseconds(time.GetUtcNow());
-
-    private Task ClearIndexAsync(long rowId, CancellationToken ct) => SearchIndexRows.DeleteForAsync(db, rowId, ct);
 
     public static StoredResource ToStored(ResourceVersionRow row) =>
         new(row.Id, row.ResourceType, row.ResourceId, row.VersionId, Instants.FromStored(row.LastUpdated), row.IsDeleted, row.Method, row.Json);

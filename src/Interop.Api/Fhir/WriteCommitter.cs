@@ -17,9 +17,11 @@ namespace Interop.Api.Fhir;
 /// (docs/decisions/0013-write-group-commit.md). On shutdown the queue is drained.
 /// </summary>
 /// <remarks>
-/// Creates in a batch are inserted together; each update and delete runs in a savepoint of its own,
-/// so one that fails (412, 409, anything) is rolled back alone and answered with its error while
-/// the rest commit. A batch whose transaction fails is tried again one write per transaction.
+/// Creates in a batch are inserted together, and updates and deletes of distinct resources together
+/// (<see cref="ResourceStore.StageReplacementsAsync"/>): a write whose precondition fails (412) is
+/// answered with its error and writes nothing while the rest commit. A batch whose transaction fails
+/// (a 409, anything the database refuses) is tried again one write per transaction, so only the
+/// write that caused it fails.
 /// Consents and SearchParameters are not queued: the ledger and the parameter registry follow
 /// each such write's own transaction (<see cref="ResourceStore.IsPreparable"/>).
 /// </remarks>
@@ -154,9 +156,13 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     private readonly record struct Outcome(object? Result, Exception? Error);
 
     /// <summary>
-    /// The batch's writes inside the open transaction: the creates inserted together first (a failure
-    /// there fails the transaction), then each update and delete in a savepoint, its error kept as its
-    /// answer. Rebuilt from the start if the database's execution strategy runs the transaction again.
+    /// The batch's writes inside the open transaction: the creates inserted together first, then the
+    /// updates and deletes in groups of distinct resources, in queue order (a second write of the same
+    /// resource goes in the next group, so it sees the first), each group with a handful of statements
+    /// (<see cref="ResourceStore.StageReplacementsAsync"/>). A write refused by its preconditions is
+    /// answered with its error and writes nothing; anything the database refuses fails the transaction
+    /// (and the batch is tried again write by write). Rebuilt from the start if the database's
+    /// execution strategy runs the transaction again.
     /// </summary>
     private static async Task<Outcome[]> ApplyAsync(ResourceStore store, IReadOnlyList<Pending> batch)
     {
@@ -167,19 +173,20 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
             var stored = await store.StageCreatesAsync(creates.Select(i => (batch[i].Resource!, batch[i].Context)).ToList(), CancellationToken.None);
             for (var k = 0; k < creates.Count; k++) outcomes[creates[k]] = new Outcome(stored[k], null);
         }
-        for (var i = 0; i < batch.Count; i++)
+        var waiting = Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind != Kind.Create).ToList();
+        while (waiting.Count > 0)
         {
-            var p = batch[i];
-            if (p.Kind == Kind.Create) continue;
-            try
+            var seen = new HashSet<(string, string)>();
+            var group = waiting.Where(i => seen.Add((batch[i].Type, batch[i].Id!))).ToList();
+            waiting = waiting.Except(group).ToList();
+            var results = await store.StageReplacementsAsync(group.Select(i => batch[i])
+                .Select(p => new Replacement(p.Type, p.Id!, p.Kind == Kind.Update ? p.Resource : null, p.IfMatch, p.Context)).ToList(), CancellationToken.None);
+            for (var k = 0; k < group.Count; k++)
             {
-                outcomes[i] = new Outcome(p.Kind == Kind.Update
-                    ? await store.InSavepointAsync<object?>(async () => await store.StageUpdateAsync(p.Resource!, p.IfMatch, p.Context, "PUT", CancellationToken.None), CancellationToken.None)
-                    : await store.InSavepointAsync<object?>(async () => await store.StageDeleteAsync(p.Type, p.Id!, p.IfMatch, p.Context, CancellationToken.None), CancellationToken.None), null);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                outcomes[i] = new Outcome(null, ex);
+                var (stored, created, error) = results[k];
+                outcomes[group[k]] = error is not null ? new Outcome(null, error)
+                    : batch[group[k]].Kind == Kind.Update ? new Outcome((stored!, created), null)
+                    : new Outcome(stored, null);
             }
         }
         return outcomes;

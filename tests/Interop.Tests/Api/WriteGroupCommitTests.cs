@@ -119,6 +119,54 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
     }
 
     [Test]
+    public async Task Writes_of_the_same_resource_queued_together_are_applied_in_the_order_they_arrived()
+    {
+        var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Ordered")))).ReadAsync<Patient>();
+        var observation = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 1)))).ReadAsync<Observation>();
+        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
+        Observation Changed(decimal value) { var copy = (Observation)observation.DeepCopy(); copy.Value = new Quantity(value, "mmol/L"); return copy; }
+        Action<HttpRequestMessage> IfMatch(int version) => r => r.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{version}\"", isWeak: true));
+
+        var writes = new List<Task<HttpResponseMessage>>();
+        long batchesBefore;
+        await using (await HoldWriteLockAsync())
+        {
+            batchesBefore = committer.Batches;
+            // The loop takes the first write and waits for the lock with it; the ones after it queue, in this order, for one batch.
+            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 9))));
+            await Eventually.UntilAsync(() => committer.Waiting == 1, "the first write is taken");
+            Func<Task<HttpResponseMessage>>[] ordered =
+            [
+                () => Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{observation.Id}", FhirHttp.JsonBody(Changed(2)), IfMatch(1)),
+                () => Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{observation.Id}", FhirHttp.JsonBody(Changed(3)), IfMatch(2)),
+                () => Client.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{observation.Id}", configure: IfMatch(3)),
+            ];
+            // Sent one at a time so that they reach the queue in this order.
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                writes.Add(ordered[i]());
+                var queued = i + 2;
+                await Eventually.UntilAsync(() => committer.Waiting == queued, $"write {queued} is queued");
+            }
+        }
+        var responses = await Task.WhenAll(writes);
+
+        Assert.That(responses.Select(r => r.StatusCode), Is.EqualTo(new[] { HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK }),
+            "each write saw the one before it (its If-Match names the version the one before wrote)");
+        Assert.That(committer.Batches - batchesBefore, Is.EqualTo(2), "the first write alone, then the three of the same resource together");
+        Assert.That(responses[2].Headers.ETag?.ToString(), Is.EqualTo("W/\"3\""));
+        Assert.That((await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.Gone));
+        var history = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation.Id}/_history")).ReadAsync<Bundle>();
+        Assert.That(history.Entry.Select(e => e.Request?.Method), Is.EqualTo(new Bundle.HTTPVerb?[] { Bundle.HTTPVerb.DELETE, Bundle.HTTPVerb.PUT, Bundle.HTTPVerb.PUT, Bundle.HTTPVerb.POST }));
+        var second = history.Entry.Select(e => e.Resource).OfType<Observation>().Single(o => o.Meta.VersionId == "3");
+        Assert.That(((Quantity)second.Value).Value, Is.EqualTo(3m));
+        await using var db = Database.CreateContext();
+        var current = await db.Resources.Where(r => r.ResourceType == "Observation" && r.ResourceId == observation.Id && r.IsCurrent).Select(r => new { r.Id, r.VersionId, r.IsDeleted }).SingleAsync();
+        Assert.That((current.VersionId, current.IsDeleted), Is.EqualTo((4, true)));
+        Assert.That(await db.Compartments.AnyAsync(c => c.ResourceRowId == current.Id && c.PatientId == patient.Id), Is.True, "the delete marker keeps the compartment of what it deleted");
+    }
+
+    [Test]
     public async Task An_update_or_delete_removes_the_replaced_versions_index_rows_from_every_index_table()
     {
         var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Indexed")))).ReadAsync<Patient>();
