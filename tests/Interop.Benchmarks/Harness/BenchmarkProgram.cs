@@ -173,7 +173,7 @@ public static class BenchmarkProgram
 #else
         // ShortRun (3 iterations) keeps the whole set to a few minutes on a shared 2-core machine.
         var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
-        BenchmarkSwitcher.FromTypes([typeof(CoreMicroBenchmarks), typeof(AuditMicroBenchmarks)]).Run(options.MicroArguments.Length == 0 ? ["--filter", "*"] : options.MicroArguments, config);
+        BenchmarkSwitcher.FromTypes([typeof(CoreMicroBenchmarks), typeof(AuditMicroBenchmarks), typeof(SummaryMicroBenchmarks)]).Run(options.MicroArguments.Length == 0 ? ["--filter", "*"] : options.MicroArguments, config);
         return 0;
 #endif
     }

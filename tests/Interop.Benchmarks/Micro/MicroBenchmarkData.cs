@@ -16,6 +16,11 @@ public static class MicroBenchmarkData
         Record.Value.Entry.Select(e => e.Resource).OfType<Observation>().FirstOrDefault(o => o.ReferenceRange.Count > 0)
         ?? Record.Value.Entry.Select(e => e.Resource).OfType<Observation>().First();
 
+    /// <summary>Every resource of the generated record but the Patient, as (type, stored JSON): what a summary reads.</summary>
+    public static IReadOnlyList<(string Type, string Json)> RecordJson =>
+        Record.Value.Entry.Select(e => e.Resource).OfType<Resource>().Where(r => r is not Hl7.Fhir.Model.Patient)
+            .Select(r => { r.Id ??= Guid.NewGuid().ToString(); return (r.TypeName, Interop.Core.Fhir.FhirSerialization.ToJson(r)); }).ToList();
+
     public static string FirstAdtMessage => new SyntheticHl7v2Generator(42).AdtMessages(1, 1).First();
 
     /// <summary>
