@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Hl7.Fhir.Model;
+using Interop.Core.Fhir;
 using Interop.Storage;
 using Task = System.Threading.Tasks.Task;
 
@@ -73,13 +74,26 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
         try
         {
             if (!_queue.Writer.TryWrite(pending))
-                throw new InvalidOperationException("The gateway is stopping; nothing was written.");
+                throw Stopping();
             return await pending.Done.Task;
         }
         finally
         {
             Interlocked.Decrement(ref _waiting);
         }
+    }
+
+    /// <summary>
+    /// A write that arrives once the queue is closed (the gateway is shutting down, on a connection
+    /// still open): 503 with <c>Retry-After</c>, nothing written, so the client sends it again (another
+    /// instance, or this one once restarted) rather than taking it for a failed write.
+    /// </summary>
+    private static FhirException Stopping()
+    {
+        var refused = new FhirException(StatusCodes.Status503ServiceUnavailable, Outcomes.Single(OperationOutcome.IssueType.Transient,
+            "The gateway is shutting down; nothing was written. Send the request again."));
+        refused.Headers["Retry-After"] = "1";
+        return refused;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -41,7 +41,10 @@ public sealed class WriteCommitterShutdownTests(StorageProvider provider) : ApiF
             Assert.That((await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{created.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
         var late = await Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 9)));
-        Assert.That((int)late.StatusCode, Is.GreaterThanOrEqualTo(500), "a write after the stop is refused");
+        Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "a write after the stop is refused, to be sent again");
+        Assert.That(late.Headers.RetryAfter, Is.Not.Null);
+        var outcome = await late.ReadAsync<OperationOutcome>();
+        Assert.That(outcome.Issue.Single().Code, Is.EqualTo(OperationOutcome.IssueType.Transient));
         var found = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation?subject=Patient/{patient.Id}&_summary=count")).ReadAsync<Bundle>();
         Assert.That(found.Total, Is.EqualTo(3), "and nothing of it was written");
     }
