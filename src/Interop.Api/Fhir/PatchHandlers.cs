@@ -11,18 +11,19 @@ namespace Interop.Api.Fhir;
 /// <c>PATCH /fhir/{type}/{id}</c> and conditional <c>PATCH /fhir/{type}?criteria</c> with JSON Patch
 /// (<c>application/json-patch+json</c>) or FHIRPath Patch (a Parameters body), FHIR R4 http.html#patch.
 /// The patched resource is stored as a new version against the version it was patched from, so a
-/// concurrent change makes the patch fail (409) rather than be lost.
+/// concurrent change makes the patch fail (412) rather than be lost. It shares a commit with other
+/// requests' writes (<see cref="WriteCommitter"/>), Consents and SearchParameters aside.
 /// </summary>
 public static class PatchHandlers
 {
-    public static async Task<IResult> Patch(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, WriteValidation validation, CancellationToken ct)
+    public static async Task<IResult> Patch(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, WriteCommitter committer, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         FhirRoutes.RequireValidId(id);
-        return await PatchAsync(type, id, http, body, store, guard, validation, ct);
+        return await PatchAsync(type, id, http, body, store, committer, guard, validation, ct);
     }
 
-    public static async Task<IResult> ConditionalPatch(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
+    public static async Task<IResult> ConditionalPatch(string type, HttpContext http, FhirRequestBody body, ResourceStore store, WriteCommitter committer, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var criteria = http.Request.QueryString.Value ?? "";
@@ -31,10 +32,10 @@ public static class PatchHandlers
         if (matches.Count > 1) throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}.");
         // A match the caller may not read answers exactly as no match (its id is never named).
         if (!await guard.MayChangeAsync(store, type, matches[0], ct)) throw FhirException.NotFound($"No {type} matches '{criteria}'.");
-        return await PatchAsync(type, matches[0], http, body, store, guard, validation, ct);
+        return await PatchAsync(type, matches[0], http, body, store, committer, guard, validation, ct);
     }
 
-    private static async Task<IResult> PatchAsync(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, AccessGuard guard, WriteValidation validation, CancellationToken ct)
+    private static async Task<IResult> PatchAsync(string type, string id, HttpContext http, FhirRequestBody body, ResourceStore store, WriteCommitter committer, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         var bytes = await body.ReadBytesAsync(http.Request, ct);
         var access = guard.ReadAccessFor(type, 'u');
@@ -64,7 +65,10 @@ public static class PatchHandlers
         validation.Check(patched);
 
         // Stored against the version it was patched from: a concurrent update makes this one fail.
-        var (stored, _) = await store.UpdateAsync(patched, current.VersionId, CrudHandlers.WriteContextFor(http), "PATCH", ct);
+        var context = CrudHandlers.WriteContextFor(http);
+        var (stored, _) = WriteCommitter.Queues(type)
+            ? await committer.UpdateAsync(patched, current.VersionId, context, "PATCH")
+            : await store.UpdateAsync(patched, current.VersionId, context, "PATCH", ct);
         return FhirResponse.ForWrite(http.Request, stored, 200, FhirRoutes.BaseUrl(http), $"Patched {type}/{id} to version {stored.VersionId}.");
     }
 }

@@ -8,7 +8,7 @@ namespace Interop.Api.Fhir;
 
 /// <summary>
 /// Group commit for single-resource writes (<c>POST /fhir/{type}</c> without <c>If-None-Exist</c>,
-/// <c>PUT</c> and <c>DELETE /fhir/{type}/{id}</c>), as the audit journal has it (architecture
+/// <c>PUT</c>, <c>PATCH</c> and <c>DELETE /fhir/{type}/{id}</c>), as the audit journal has it (architecture
 /// decision 6): requests hand their parsed and checked write to a queue and wait; one loop takes
 /// everything queued and applies it in one transaction under the write lock, then answers every
 /// waiting request together. Each request is answered only after its write is committed, as before,
@@ -31,7 +31,7 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     internal enum Kind { Create, Update, Delete }
 
     /// <summary>One queued write; <see cref="Done"/> completes with what the store returned for it.</summary>
-    internal sealed record Pending(Kind Kind, Resource? Resource, string Type, string? Id, int? IfMatch, WriteContext Context)
+    internal sealed record Pending(Kind Kind, Resource? Resource, string Type, string? Id, int? IfMatch, WriteContext Context, string Method = "PUT")
     {
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -58,9 +58,12 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     public async Task<StoredResource> CreateAsync(Resource resource, WriteContext context) =>
         (StoredResource)(await EnqueueAsync(Pending.Create(resource, context)))!;
 
-    /// <summary>Updates (or creates under its id) <paramref name="resource"/>, as <see cref="ResourceStore.UpdateAsync"/>.</summary>
-    public async Task<(StoredResource Stored, bool Created)> UpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context) =>
-        ((StoredResource, bool))(await EnqueueAsync(new Pending(Kind.Update, resource, resource.TypeName, resource.Id, ifMatchVersion, context)))!;
+    /// <summary>
+    /// Updates (or creates under its id) <paramref name="resource"/>, as <see cref="ResourceStore.UpdateAsync"/>;
+    /// <paramref name="method"/> is what its history entry records (<c>PUT</c>, or <c>PATCH</c> for a patched version).
+    /// </summary>
+    public async Task<(StoredResource Stored, bool Created)> UpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context, string method = "PUT") =>
+        ((StoredResource, bool))(await EnqueueAsync(new Pending(Kind.Update, resource, resource.TypeName, resource.Id, ifMatchVersion, context, method)))!;
 
     /// <summary>Deletes <paramref name="type"/>/<paramref name="id"/>, as <see cref="ResourceStore.DeleteAsync"/> (null when there was nothing to delete).</summary>
     public async Task<StoredResource?> DeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context) =>
@@ -194,7 +197,7 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
             var group = waiting.Where(i => seen.Add((batch[i].Type, batch[i].Id!))).ToList();
             waiting = waiting.Except(group).ToList();
             var results = await store.StageReplacementsAsync(group.Select(i => batch[i])
-                .Select(p => new Replacement(p.Type, p.Id!, p.Kind == Kind.Update ? p.Resource : null, p.IfMatch, p.Context)).ToList(), CancellationToken.None);
+                .Select(p => new Replacement(p.Type, p.Id!, p.Kind == Kind.Update ? p.Resource : null, p.IfMatch, p.Context, p.Method)).ToList(), CancellationToken.None);
             for (var k = 0; k < group.Count; k++)
             {
                 var (stored, created, error) = results[k];

@@ -4,6 +4,7 @@ using Hl7.Fhir.Model;
 using Interop.Core.Known;
 using Interop.Storage;
 using Interop.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Task = System.Threading.Tasks.Task;
 
@@ -23,9 +24,12 @@ public sealed class PatchTests(StorageProvider provider) : ApiFixture(provider)
     public async Task Json_patch_makes_a_new_version()
     {
         var p = await CreateAsync();
+        var committer = Factory.Services.GetRequiredService<Interop.Api.Fhir.WriteCommitter>();
+        var batches = committer.Batches;
         var response = await Client.SendAsync(HttpMethod.Patch, $"/fhir/Patient/{p.Id}",
             JsonPatchBody("[{\"op\":\"replace\",\"path\":\"/birthDate\",\"value\":\"1970-01-01\"}]"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(committer.Batches - batches, Is.EqualTo(1), "a patch shares the write group commit");
         var patched = await response.ReadAsync<Patient>();
         Assert.That(patched.BirthDate, Is.EqualTo("1970-01-01"));
         Assert.That(patched.Meta.VersionId, Is.EqualTo("2"));
