@@ -17,6 +17,19 @@ public sealed class ConditionalResolver(SearchQueryParser parser, SearchEngine e
     /// <summary>The ids of current, non-deleted resources of <paramref name="type"/> matching <paramref name="criteria"/> (a query string); at most two.</summary>
     public Task<IReadOnlyList<string>> FindAsync(string type, string criteria, CancellationToken ct) => FindAsync(type, criteria, 2, ct);
 
+    /// <summary>
+    /// The id of the one current <paramref name="type"/> matching a conditional create's
+    /// <paramref name="ifNoneExist"/> criteria, or null when none does (http.html#ccreate); 412 when
+    /// more than one does.
+    /// </summary>
+    public async Task<string?> FindForCreateAsync(string type, string ifNoneExist, CancellationToken ct)
+    {
+        var matches = await FindAsync(type, ifNoneExist, ct);
+        if (matches.Count > 1)
+            throw FhirException.PreconditionFailed($"If-None-Exist '{ifNoneExist}' matches more than one {type}; be more specific.");
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
     /// <summary>As <see cref="FindAsync(string, string, CancellationToken)"/>, up to <paramref name="limit"/> ids (e.g. every Patient sharing an NHS number).</summary>
     public async Task<IReadOnlyList<string>> FindAsync(string type, string criteria, int limit, CancellationToken ct)
     {

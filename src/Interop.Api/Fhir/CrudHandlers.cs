@@ -29,19 +29,17 @@ public static class CrudHandlers
         }
 
         // Conditional create (http.html#ccreate): the match and the create share one locked transaction,
-        // so two racing requests cannot both create.
-        var (existing, created) = await store.InTransactionAsync(async () =>
-        {
-            var matches = await resolver.FindAsync(type, ifNoneExist, ct);
-            if (matches.Count > 1)
-                throw FhirException.PreconditionFailed($"If-None-Exist '{ifNoneExist}' matches more than one {type}; be more specific.");
-            if (matches.Count == 1) return (await store.ReadAsync(type, matches[0], ct), (StoredResource?)null);
-            return ((StoredResource?)null, await store.StageCreateAsync(resource, WriteContextFor(http), ct));
-        }, ct);
+        // so two racing requests cannot both create; queued with other requests' writes (WriteCommitter)
+        // but for Consents and SearchParameters.
+        var (created, existing) = WriteCommitter.Queues(type)
+            ? await committer.CreateIfNoneExistAsync(resource, ifNoneExist, WriteContextFor(http))
+            : await store.InTransactionAsync(async () => await resolver.FindForCreateAsync(type, ifNoneExist, ct) is { } match
+                ? ((StoredResource?)null, (string?)match)
+                : (await store.StageCreateAsync(resource, WriteContextFor(http), ct), (string?)null), ct);
         if (created is not null)
             return FhirResponse.ForWrite(http.Request, created, 201, FhirRoutes.BaseUrl(http), $"Created {created.ResourceType}/{created.ResourceId}.");
         // The match is returned only when the caller may read it: a conditional create is not a way around consent.
-        var visible = guard.Allows(type, 'r') ? await store.ReadAsync(type, existing!.ResourceId, ct, guard.ReadAccessFor(type, 'r')) : null;
+        var visible = guard.Allows(type, 'r') ? await store.ReadAsync(type, existing!, ct, guard.ReadAccessFor(type, 'r')) : null;
         if (visible is null)
             return FhirResponse.Of(Outcomes.Information($"A {type} already matches If-None-Exist; nothing was created."), 200);
         return FhirResponse.ForWrite(http.Request, visible, 200, FhirRoutes.BaseUrl(http), $"{type}/{visible.ResourceId} already matches If-None-Exist; nothing was created.");

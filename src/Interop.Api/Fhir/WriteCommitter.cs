@@ -7,8 +7,8 @@ using Task = System.Threading.Tasks.Task;
 namespace Interop.Api.Fhir;
 
 /// <summary>
-/// Group commit for single-resource writes (<c>POST /fhir/{type}</c> without <c>If-None-Exist</c>,
-/// <c>PUT</c>, <c>PATCH</c> and <c>DELETE /fhir/{type}/{id}</c>), as the audit journal has it (architecture
+/// Group commit for single-resource writes (<c>POST /fhir/{type}</c>, with or without
+/// <c>If-None-Exist</c>, <c>PUT</c>, <c>PATCH</c> and <c>DELETE /fhir/{type}/{id}</c>), as the audit journal has it (architecture
 /// decision 6): requests hand their parsed and checked write to a queue and wait; one loop takes
 /// everything queued and applies it in one transaction under the write lock, then answers every
 /// waiting request together. Each request is answered only after its write is committed, as before,
@@ -28,10 +28,10 @@ namespace Interop.Api.Fhir;
 /// </remarks>
 public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCommitter> logger) : BackgroundService
 {
-    internal enum Kind { Create, Update, Delete }
+    internal enum Kind { Create, ConditionalCreate, Update, Delete }
 
     /// <summary>One queued write; <see cref="Done"/> completes with what the store returned for it.</summary>
-    internal sealed record Pending(Kind Kind, Resource? Resource, string Type, string? Id, int? IfMatch, WriteContext Context, string Method = "PUT")
+    internal sealed record Pending(Kind Kind, Resource? Resource, string Type, string? Id, int? IfMatch, WriteContext Context, string Method = "PUT", string? Criteria = null)
     {
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -57,6 +57,16 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     /// <summary>Creates <paramref name="resource"/> under a new id once committed.</summary>
     public async Task<StoredResource> CreateAsync(Resource resource, WriteContext context) =>
         (StoredResource)(await EnqueueAsync(Pending.Create(resource, context)))!;
+
+    /// <summary>
+    /// Conditional create (<c>If-None-Exist</c>, http.html#ccreate): inside the batch's transaction, under
+    /// the write lock, the current resources matching <paramref name="criteria"/> are found (unrestricted,
+    /// <see cref="ConditionalResolver"/>, seeing the writes queued before it) and <paramref name="resource"/>
+    /// is created only when there is none. Answers the created version, or the id of the one match
+    /// (nothing created); more than one match is a 412, and criteria that do not parse a 400.
+    /// </summary>
+    public async Task<(StoredResource? Created, string? Existing)> CreateIfNoneExistAsync(Resource resource, string criteria, WriteContext context) =>
+        ((StoredResource?, string?))(await EnqueueAsync(new Pending(Kind.ConditionalCreate, resource, resource.TypeName, null, null, context, Criteria: criteria)))!;
 
     /// <summary>
     /// Updates (or creates under its id) <paramref name="resource"/>, as <see cref="ResourceStore.UpdateAsync"/>;
@@ -160,7 +170,8 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     {
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-        var outcomes = await store.InTransactionAsync(() => ApplyAsync(store, batch), CancellationToken.None);
+        var resolver = scope.ServiceProvider.GetRequiredService<ConditionalResolver>();
+        var outcomes = await store.InTransactionAsync(() => ApplyAsync(store, resolver, batch), CancellationToken.None);
         Interlocked.Increment(ref _batches);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -173,7 +184,8 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     private readonly record struct Outcome(object? Result, Exception? Error);
 
     /// <summary>
-    /// The batch's writes inside the open transaction: the creates inserted together first, then the
+    /// The batch's writes inside the open transaction: the creates inserted together first, then each
+    /// conditional create in queue order (its search sees what was written before it), then the
     /// updates and deletes in groups of distinct resources, in queue order (a second write of the same
     /// resource goes in the next group, so it sees the first), each group with a handful of statements
     /// (<see cref="ResourceStore.StageReplacementsAsync"/>). A write refused by its preconditions is
@@ -181,7 +193,7 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     /// (and the batch is tried again write by write). Rebuilt from the start if the database's
     /// execution strategy runs the transaction again.
     /// </summary>
-    private static async Task<Outcome[]> ApplyAsync(ResourceStore store, IReadOnlyList<Pending> batch)
+    private static async Task<Outcome[]> ApplyAsync(ResourceStore store, ConditionalResolver resolver, IReadOnlyList<Pending> batch)
     {
         var outcomes = new Outcome[batch.Count];
         var creates = Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind == Kind.Create).ToList();
@@ -190,7 +202,24 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
             var stored = await store.StageCreatesAsync(creates.Select(i => (batch[i].Resource!, batch[i].Context)).ToList(), CancellationToken.None);
             for (var k = 0; k < creates.Count; k++) outcomes[creates[k]] = new Outcome(stored[k], null);
         }
-        var waiting = Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind != Kind.Create).ToList();
+        foreach (var i in Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind == Kind.ConditionalCreate))
+        {
+            var p = batch[i];
+            string? match;
+            try
+            {
+                match = await resolver.FindForCreateAsync(p.Type, p.Criteria!, CancellationToken.None);
+            }
+            catch (FhirException refused)
+            {
+                outcomes[i] = new Outcome(null, refused); // criteria that do not parse, or several matches: nothing written
+                continue;
+            }
+            outcomes[i] = match is not null
+                ? new Outcome(((StoredResource?)null, (string?)match), null)
+                : new Outcome(((StoredResource?)(await store.StageCreatesAsync([(p.Resource!, p.Context)], CancellationToken.None))[0], (string?)null), null);
+        }
+        var waiting = Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind is Kind.Update or Kind.Delete).ToList();
         while (waiting.Count > 0)
         {
             var seen = new HashSet<(string, string)>();

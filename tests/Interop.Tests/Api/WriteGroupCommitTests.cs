@@ -167,6 +167,39 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
     }
 
     [Test]
+    public async Task Conditional_creates_queued_together_create_once_and_the_later_one_finds_it()
+    {
+        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
+        var identifier = $"urn:uuid:{Guid.NewGuid()}";
+        Patient Newcomer() { var p = Builders.Patient("Conditional"); p.Identifier.Add(new Identifier("https://interop.example/Id/test", identifier)); return p; }
+        Action<HttpRequestMessage> IfNoneExist = r => r.Headers.Add("If-None-Exist", $"identifier=https://interop.example/Id/test|{identifier}");
+
+        var writes = new List<Task<HttpResponseMessage>>();
+        long batchesBefore;
+        await using (await HoldWriteLockAsync())
+        {
+            batchesBefore = committer.Batches;
+            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Filler"))));
+            await Eventually.UntilAsync(() => committer.Waiting == 1, "the first write is taken");
+            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), IfNoneExist));
+            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), IfNoneExist));
+            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), r => r.Headers.Add("If-None-Exist", "no-such-parameter=1")));
+            await Eventually.UntilAsync(() => committer.Waiting == 4, "the conditional creates are queued");
+        }
+        var responses = await Task.WhenAll(writes);
+
+        Assert.That(committer.Batches - batchesBefore, Is.EqualTo(2), "the conditional creates share one commit");
+        var statuses = responses.Skip(1).Take(2).Select(r => r.StatusCode).ToList();
+        Assert.That(statuses, Is.EquivalentTo(new[] { HttpStatusCode.Created, HttpStatusCode.OK }), "one creates, the other finds what it created");
+        var ids = new List<string>();
+        foreach (var response in responses.Skip(1).Take(2)) ids.Add((await response.ReadAsync<Patient>()).Id);
+        Assert.That(ids.Distinct().Count(), Is.EqualTo(1));
+        Assert.That(responses[3].StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "criteria that do not parse fail alone");
+        var found = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Patient?identifier=https://interop.example/Id/test|{identifier}&_summary=count")).ReadAsync<Bundle>();
+        Assert.That(found.Total, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task An_update_or_delete_removes_the_replaced_versions_index_rows_from_every_index_table()
     {
         var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Indexed")))).ReadAsync<Patient>();
