@@ -265,6 +265,7 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
                 applied[i] = new(null, false, false, null, ex);
             }
         }
+        if (written.Count == 0) return applied; // refused, unchanged or nothing to delete: nothing to write
         await KeepCompartmentsAndLabelsAsync(markers, ct);
         await RetireAsync(replaced, ct);
         await StagePreparedAsync(written.Select(w => w.Row).ToList(), ct);
