@@ -45,8 +45,12 @@ public static class CrudHandlers
         return FhirResponse.ForWrite(http.Request, visible, 200, FhirRoutes.BaseUrl(http), $"{type}/{visible.ResourceId} already matches If-None-Exist; nothing was created.");
     }
 
-    /// <summary>Conditional update <c>PUT /fhir/{type}?criteria</c> (http.html#cond-update).</summary>
-    public static async Task<IResult> ConditionalUpdate(string type, HttpContext http, FhirRequestBody body, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
+    /// <summary>
+    /// Conditional update <c>PUT /fhir/{type}?criteria</c> (http.html#cond-update): the match and the write
+    /// share one locked transaction, queued with other requests' writes (<see cref="WriteCommitter"/>)
+    /// but for Consents and SearchParameters.
+    /// </summary>
+    public static async Task<IResult> ConditionalUpdate(string type, HttpContext http, FhirRequestBody body, ResourceStore store, WriteCommitter committer, ConditionalResolver resolver, AccessGuard guard, WriteValidation validation, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var criteria = http.Request.QueryString.Value ?? "";
@@ -54,47 +58,59 @@ public static class CrudHandlers
         RequireBodyType(resource, type);
         RequireInOwnCompartment(resource, guard.ConfinedPatient(type, 'u'));
         validation.Check(resource);
-        var (stored, created) = await store.InTransactionAsync(async () =>
+        var context = WriteContextFor(http);
+        var ifMatch = FhirRoutes.IfMatchVersion(http.Request);
+        async Task<(StoredResource Stored, bool Created)> Write(ResourceStore into, ConditionalResolver find, CancellationToken token)
         {
-            var matches = await resolver.FindAsync(type, criteria, ct);
+            var matches = await find.FindAsync(type, criteria, token);
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}; be more specific.");
             if (matches.Count == 1)
             {
                 // A match the caller may not read is neither overwritten nor named (consent leak suite).
-                if (!await guard.MayChangeAsync(store, type, matches[0], ct))
+                if (!await guard.MayChangeAsync(into, type, matches[0], token))
                     throw FhirException.PreconditionFailed($"The criteria '{criteria}' match a {type} this request may not update; nothing was changed.");
                 if (!string.IsNullOrEmpty(resource.Id) && resource.Id != matches[0])
                     throw FhirException.BadRequest($"The body's id '{resource.Id}' differs from the matching {type}/{matches[0]}.", expression: $"{type}.id");
                 resource.Id = matches[0];
-                return await store.StageUpdateAsync(resource, FhirRoutes.IfMatchVersion(http.Request), WriteContextFor(http), "PUT", ct);
+                return await into.StageUpdateAsync(resource, ifMatch, context, "PUT", token);
             }
             if (!string.IsNullOrEmpty(resource.Id))
             {
                 FhirRoutes.RequireValidId(resource.Id);
-                return await store.StageUpdateAsync(resource, null, WriteContextFor(http), "PUT", ct);
+                return await into.StageUpdateAsync(resource, null, context, "PUT", token);
             }
-            return (await store.StageCreateAsync(resource, WriteContextFor(http), ct), true);
-        }, ct);
+            return (await into.StageCreateAsync(resource, context, token), true);
+        }
+        var (stored, created) = WriteCommitter.Queues(type)
+            ? await committer.RunAsync(type, context, Write)
+            : await store.InTransactionAsync(() => Write(store, resolver, ct), ct);
         return FhirResponse.ForWrite(http.Request, stored, created ? 201 : 200, FhirRoutes.BaseUrl(http),
             created ? $"Created {type}/{stored.ResourceId}." : $"Updated {type}/{stored.ResourceId} to version {stored.VersionId}.");
     }
 
-    /// <summary>Conditional delete <c>DELETE /fhir/{type}?criteria</c>, single-match mode (http.html#cdelete).</summary>
-    public static async Task<IResult> ConditionalDelete(string type, HttpContext http, ResourceStore store, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
+    /// <summary>
+    /// Conditional delete <c>DELETE /fhir/{type}?criteria</c>, single-match mode (http.html#cdelete), in one
+    /// locked transaction with its match, queued as a conditional update is.
+    /// </summary>
+    public static async Task<IResult> ConditionalDelete(string type, HttpContext http, ResourceStore store, WriteCommitter committer, ConditionalResolver resolver, AccessGuard guard, CancellationToken ct)
     {
         FhirRoutes.RequireKnownType(type);
         var criteria = http.Request.QueryString.Value ?? "";
-        var deleted = await store.InTransactionAsync(async () =>
+        var context = WriteContextFor(http);
+        async Task<StoredResource?> Write(ResourceStore into, ConditionalResolver find, CancellationToken token)
         {
-            var matches = await resolver.FindAsync(type, criteria, ct);
+            var matches = await find.FindAsync(type, criteria, token);
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"The criteria '{criteria}' match more than one {type}; this server deletes one at a time.");
             if (matches.Count == 0) return null;
             // A match the caller may not read answers as no match: deleting it would reach withheld data, naming it would leak it.
-            if (!await guard.MayChangeAsync(store, type, matches[0], ct)) return null;
-            return await store.StageDeleteAsync(type, matches[0], null, WriteContextFor(http), ct);
-        }, ct);
+            if (!await guard.MayChangeAsync(into, type, matches[0], token)) return null;
+            return await into.StageDeleteAsync(type, matches[0], null, context, token);
+        }
+        var deleted = WriteCommitter.Queues(type)
+            ? await committer.RunAsync(type, context, Write)
+            : await store.InTransactionAsync(() => Write(store, resolver, ct), ct);
         return deleted is null
             ? FhirResponse.Of(Outcomes.Information($"No {type} matched '{criteria}'; nothing was deleted."), 200)
             : FhirResponse.Of(Outcomes.Information($"Deleted {type}/{deleted.ResourceId}."), 200);

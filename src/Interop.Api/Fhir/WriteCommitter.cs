@@ -8,7 +8,8 @@ namespace Interop.Api.Fhir;
 
 /// <summary>
 /// Group commit for single-resource writes (<c>POST /fhir/{type}</c>, with or without
-/// <c>If-None-Exist</c>, <c>PUT</c>, <c>PATCH</c> and <c>DELETE /fhir/{type}/{id}</c>), as the audit journal has it (architecture
+/// <c>If-None-Exist</c>, <c>PUT</c>, <c>PATCH</c> and <c>DELETE /fhir/{type}/{id}</c>, and the conditional
+/// <c>PUT</c> and <c>DELETE /fhir/{type}?criteria</c>), as the audit journal has it (architecture
 /// decision 6): requests hand their parsed and checked write to a queue and wait; one loop takes
 /// everything queued and applies it in one transaction under the write lock, then answers every
 /// waiting request together. Each request is answered only after its write is committed, as before,
@@ -28,10 +29,11 @@ namespace Interop.Api.Fhir;
 /// </remarks>
 public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCommitter> logger) : BackgroundService
 {
-    internal enum Kind { Create, ConditionalCreate, Update, Delete }
+    internal enum Kind { Create, ConditionalCreate, Update, Delete, Unit }
 
     /// <summary>One queued write; <see cref="Done"/> completes with what the store returned for it.</summary>
-    internal sealed record Pending(Kind Kind, Resource? Resource, string Type, string? Id, int? IfMatch, WriteContext Context, string Method = "PUT", string? Criteria = null)
+    internal sealed record Pending(Kind Kind, Resource? Resource, string Type, string? Id, int? IfMatch, WriteContext Context, string Method = "PUT", string? Criteria = null,
+        Func<ResourceStore, ConditionalResolver, CancellationToken, Task<object?>>? Unit = null)
     {
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -74,6 +76,18 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     /// </summary>
     public async Task<(StoredResource Stored, bool Created)> UpdateAsync(Resource resource, int? ifMatchVersion, WriteContext context, string method = "PUT") =>
         ((StoredResource, bool))(await EnqueueAsync(new Pending(Kind.Update, resource, resource.TypeName, resource.Id, ifMatchVersion, context, method)))!;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (a write of a <paramref name="type"/> that needs to look before it
+    /// writes: conditional update and delete) inside a batch's transaction, under the write lock, with
+    /// the batch's store and resolver, after the batch's creates and before its updates and deletes;
+    /// answers its result once committed. <paramref name="work"/> runs on the committer's loop while the
+    /// request waits: it must use only what it is given and what it captured, never the request's own
+    /// store. If it throws, its batch fails and every write of it is tried again on its own, so that
+    /// nothing <paramref name="work"/> wrote before it threw is kept.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string type, WriteContext context, Func<ResourceStore, ConditionalResolver, CancellationToken, Task<T>> work) =>
+        (T)(await EnqueueAsync(new Pending(Kind.Unit, null, type, null, null, context, Unit: async (store, resolver, ct) => await work(store, resolver, ct))))!;
 
     /// <summary>Deletes <paramref name="type"/>/<paramref name="id"/>, as <see cref="ResourceStore.DeleteAsync"/> (null when there was nothing to delete).</summary>
     public async Task<StoredResource?> DeleteAsync(string type, string id, int? ifMatchVersion, WriteContext context) =>
@@ -145,7 +159,8 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
         }
         catch (Exception ex) when (batch.Count > 1)
         {
-            logger.LogWarning(ex, "A commit of {Count} writes failed; each is tried again on its own", batch.Count);
+            // A refused conditional write (412, 400) fails its batch by design: not worth a warning.
+            logger.Log(ex is FhirException ? LogLevel.Debug : LogLevel.Warning, ex, "A commit of {Count} writes failed; each is tried again on its own", batch.Count);
         }
         catch (Exception ex)
         {
@@ -185,7 +200,8 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
 
     /// <summary>
     /// The batch's writes inside the open transaction: the creates inserted together first, then each
-    /// conditional create in queue order (its search sees what was written before it), then the
+    /// conditional create in queue order (its search sees what was written before it), then each unit
+    /// of <see cref="RunAsync"/> in queue order, then the
     /// updates and deletes in groups of distinct resources, in queue order (a second write of the same
     /// resource goes in the next group, so it sees the first), each group with a handful of statements
     /// (<see cref="ResourceStore.StageReplacementsAsync"/>). A write refused by its preconditions is
@@ -219,6 +235,8 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
                 ? new Outcome(((StoredResource?)null, (string?)match), null)
                 : new Outcome(((StoredResource?)(await store.StageCreatesAsync([(p.Resource!, p.Context)], CancellationToken.None))[0], (string?)null), null);
         }
+        foreach (var i in Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind == Kind.Unit))
+            outcomes[i] = new Outcome(await batch[i].Unit!(store, resolver, CancellationToken.None), null); // throws: the batch fails
         var waiting = Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind is Kind.Update or Kind.Delete).ToList();
         while (waiting.Count > 0)
         {

@@ -200,6 +200,42 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
     }
 
     [Test]
+    public async Task Conditional_updates_and_deletes_share_the_commit_and_a_refused_one_fails_alone()
+    {
+        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
+        var tag = Guid.NewGuid().ToString("N");
+        Patient Tagged(string family, string key) { var p = Builders.Patient(family); p.Identifier.Add(new Identifier($"https://interop.example/Id/{tag}", key)); return p; }
+        string Criteria(string key) => $"identifier=https://interop.example/Id/{tag}|{key}";
+        foreach (var (family, key) in new[] { ("Updated", "u"), ("Deleted", "d"), ("Twin", "t"), ("Twin", "t") })
+            Assert.That((await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Tagged(family, key)))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        var writes = new List<Task<HttpResponseMessage>>();
+        long batchesBefore;
+        await using (await HoldWriteLockAsync())
+        {
+            batchesBefore = committer.Batches;
+            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Filler"))));
+            await Eventually.UntilAsync(() => committer.Waiting == 1, "the first write is taken");
+            writes.Add(Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("u")}", FhirHttp.JsonBody(Tagged("Renamed", "u"))));
+            writes.Add(Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("n")}", FhirHttp.JsonBody(Tagged("Newcomer", "n"))));
+            writes.Add(Client.SendAsync(HttpMethod.Delete, $"/fhir/Patient?{Criteria("d")}"));
+            writes.Add(Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("t")}", FhirHttp.JsonBody(Tagged("Ambiguous", "t"))));
+            await Eventually.UntilAsync(() => committer.Waiting == 5, "the conditional writes are queued");
+        }
+        var responses = await Task.WhenAll(writes);
+
+        Assert.That(responses.Select(r => r.StatusCode), Is.EqualTo(new[]
+            { HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.PreconditionFailed }));
+        Assert.That(committer.Batches - batchesBefore, Is.GreaterThanOrEqualTo(2), "queued (the refused one fails its batch, which is then tried write by write)");
+        async Task<Bundle> Find(string key) => await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Patient?{Criteria(key)}")).ReadAsync<Bundle>();
+        Assert.That((await Find("u")).Entry.Select(e => e.Resource).OfType<Patient>().Single().Name[0].Family, Is.EqualTo("Renamed"));
+        Assert.That((await Find("n")).Entry.Select(e => e.Resource).OfType<Patient>().Single().Name[0].Family, Is.EqualTo("Newcomer"));
+        Assert.That((await Find("d")).Entry.Select(e => e.Resource).OfType<Patient>(), Is.Empty);
+        Assert.That((await Find("t")).Entry.Select(e => e.Resource).OfType<Patient>().Select(p => p.Name[0].Family), Is.EqualTo(new[] { "Twin", "Twin" }),
+            "the refused update changed neither match");
+    }
+
+    [Test]
     public async Task An_update_or_delete_removes_the_replaced_versions_index_rows_from_every_index_table()
     {
         var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Indexed")))).ReadAsync<Patient>();
