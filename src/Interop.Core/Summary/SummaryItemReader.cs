@@ -35,9 +35,9 @@ public static class SummaryItemReader
     public static string PatientNameFromJson(string json)
     {
         using var document = JsonDocument.Parse(json);
-        if (First(document.RootElement, "name") is not { } name) return "the patient";
-        var given = string.Join(' ', Array(name, "given").Select(g => g.ValueKind == JsonValueKind.String ? g.GetString() : null));
-        return $"{given} {String(name, "family")}".Trim();
+        if (First(document.RootElement, "name"u8) is not { } name) return "the patient";
+        var given = string.Join(' ', Array(name, "given"u8).Select(g => g.ValueKind == JsonValueKind.String ? g.GetString() : null));
+        return $"{given} {String(name, "family"u8)}".Trim();
     }
 
     // Results hold laboratory and vital-sign observations; other observations (e.g. social care outcomes) stay out.
@@ -95,85 +95,89 @@ public static class SummaryItemReader
     private static bool InSummaryJson(string type, JsonElement r)
     {
         if (type != "Observation") return true;
-        if (!r.TryGetProperty("category", out var categories) || categories.ValueKind != JsonValueKind.Array || categories.GetArrayLength() == 0) return true;
+        if (!r.TryGetProperty("category"u8, out var categories) || categories.ValueKind != JsonValueKind.Array || categories.GetArrayLength() == 0) return true;
         foreach (var category in categories.EnumerateArray())
-            foreach (var coding in Array(category, "coding"))
-                if (String(coding, "code") is "laboratory" or "vital-signs") return true;
+            foreach (var coding in Array(category, "coding"u8))
+                if (String(coding, "code"u8) is "laboratory" or "vital-signs") return true;
         return false;
     }
 
     private static string DescribeJson(string type, JsonElement r) => type switch
     {
-        "Condition" or "AllergyIntolerance" or "DiagnosticReport" or "Procedure" => TextJson(r, "code"),
-        "MedicationStatement" => r.TryGetProperty("medicationCodeableConcept", out var cc) ? TextJson(cc) : "Medication",
-        "MedicationRequest" => (r.TryGetProperty("medicationCodeableConcept", out var cc) ? TextJson(cc) : "Medication")
-            + (EnumName<MedicationRequest.MedicationRequestIntent>(String(r, "intent")) is { } intent ? $" ({intent})" : ""),
-        "Immunization" => TextJson(r, "vaccineCode"),
-        "Observation" => TextJson(r, "code") + ObservationValueJson(r),
-        "Encounter" => EncounterClassJson(r) + (First(r, "type") is { } t ? $" - {TextJson(t)}" : ""),
-        "Task" => "Assessment: " + TextJson(r, "code"),
-        "CarePlan" => String(r, "title") ?? "Care plan",
-        "EpisodeOfCare" => "Service: " + (First(r, "type") is { } t ? TextJson(t) : "care"),
+        "Condition" or "AllergyIntolerance" or "DiagnosticReport" or "Procedure" => TextJson(r, "code"u8),
+        "MedicationStatement" => r.TryGetProperty("medicationCodeableConcept"u8, out var cc) ? TextJson(cc) : "Medication",
+        "MedicationRequest" => (r.TryGetProperty("medicationCodeableConcept"u8, out var cc) ? TextJson(cc) : "Medication")
+            + (EnumName<MedicationRequest.MedicationRequestIntent>(String(r, "intent"u8)) is { } intent ? $" ({intent})" : ""),
+        "Immunization" => TextJson(r, "vaccineCode"u8),
+        "Observation" => TextJson(r, "code"u8) + ObservationValueJson(r),
+        "Encounter" => EncounterClassJson(r) + (First(r, "type"u8) is { } t ? $" - {TextJson(t)}" : ""),
+        "Task" => "Assessment: " + TextJson(r, "code"u8),
+        "CarePlan" => String(r, "title"u8) ?? "Care plan",
+        "EpisodeOfCare" => "Service: " + (First(r, "type"u8) is { } t ? TextJson(t) : "care"),
         "QuestionnaireResponse" => "Assessment responses",
         _ => type,
     };
 
     private static string ObservationValueJson(JsonElement r)
     {
-        if (r.TryGetProperty("valueQuantity", out var q))
+        if (r.TryGetProperty("valueQuantity"u8, out var q))
         {
-            decimal? value = q.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) ? d : null;
-            return $": {value} {String(q, "unit")}";
+            decimal? value = q.TryGetProperty("value"u8, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) ? d : null;
+            return $": {value} {String(q, "unit"u8)}";
         }
         // An element with only extensions ("_valueString") is still a FhirString to the SDK, with a null value.
-        if (r.TryGetProperty("valueString", out _) || r.TryGetProperty("_valueString", out _)) return $": {String(r, "valueString")}";
+        if (r.TryGetProperty("valueString"u8, out _) || r.TryGetProperty("_valueString"u8, out _)) return $": {String(r, "valueString"u8)}";
         return "";
     }
 
     private static string EncounterClassJson(JsonElement r) =>
-        r.TryGetProperty("class", out var c) && c.ValueKind == JsonValueKind.Object ? String(c, "display") ?? String(c, "code") ?? "Encounter" : "Encounter";
+        r.TryGetProperty("class"u8, out var c) && c.ValueKind == JsonValueKind.Object ? String(c, "display"u8) ?? String(c, "code"u8) ?? "Encounter" : "Encounter";
 
-    private static string TextJson(JsonElement r, string property) =>
+    private static string TextJson(JsonElement r, ReadOnlySpan<byte> property) =>
         r.TryGetProperty(property, out var cc) && cc.ValueKind == JsonValueKind.Object ? TextJson(cc) : "(uncoded)";
 
     private static string TextJson(JsonElement cc)
     {
-        if (String(cc, "text") is { } text) return text;
-        foreach (var coding in Array(cc, "coding"))
-            if (String(coding, "display") is { } display) return display;
-        return First(cc, "coding") is { } first ? String(first, "code") ?? "(uncoded)" : "(uncoded)";
+        if (String(cc, "text"u8) is { } text) return text;
+        foreach (var coding in Array(cc, "coding"u8))
+            if (String(coding, "display"u8) is { } display) return display;
+        return First(cc, "coding"u8) is { } first ? String(first, "code"u8) ?? "(uncoded)" : "(uncoded)";
     }
 
     private static string StatusJson(string type, JsonElement r) => type switch
     {
-        "Condition" or "AllergyIntolerance" => r.TryGetProperty("clinicalStatus", out var cs) && First(cs, "coding") is { } c ? String(c, "code") ?? "" : "",
-        "MedicationStatement" => EnumName<MedicationStatement.MedicationStatusCodes>(String(r, "status")) ?? "",
-        "MedicationRequest" => EnumName<MedicationRequest.MedicationrequestStatus>(String(r, "status")) ?? "",
-        "Observation" => EnumName<ObservationStatus>(String(r, "status")) ?? "",
-        "Encounter" => EnumName<Encounter.EncounterStatus>(String(r, "status")) ?? "",
-        "Task" => EnumName<Hl7.Fhir.Model.Task.TaskStatus>(String(r, "status")) ?? "",
+        "Condition" or "AllergyIntolerance" => r.TryGetProperty("clinicalStatus"u8, out var cs) && First(cs, "coding"u8) is { } c ? String(c, "code"u8) ?? "" : "",
+        "MedicationStatement" => EnumName<MedicationStatement.MedicationStatusCodes>(String(r, "status"u8)) ?? "",
+        "MedicationRequest" => EnumName<MedicationRequest.MedicationrequestStatus>(String(r, "status"u8)) ?? "",
+        "Observation" => EnumName<ObservationStatus>(String(r, "status"u8)) ?? "",
+        "Encounter" => EnumName<Encounter.EncounterStatus>(String(r, "status"u8)) ?? "",
+        "Task" => EnumName<Hl7.Fhir.Model.Task.TaskStatus>(String(r, "status"u8)) ?? "",
         _ => "",
     };
 
     private static string WhenJson(string type, JsonElement r) => type switch
     {
-        "Condition" => String(r, "onsetDateTime") ?? String(r, "recordedDate") ?? "",
-        "AllergyIntolerance" => String(r, "recordedDate") ?? "",
-        "Observation" or "DiagnosticReport" => String(r, "effectiveDateTime") ?? "",
-        "Immunization" => String(r, "occurrenceDateTime") ?? "",
-        "Encounter" => r.TryGetProperty("period", out var p) && p.ValueKind == JsonValueKind.Object ? String(p, "start") ?? "" : "",
-        "Procedure" => String(r, "performedDateTime") ?? "",
+        "Condition" => String(r, "onsetDateTime"u8) ?? String(r, "recordedDate"u8) ?? "",
+        "AllergyIntolerance" => String(r, "recordedDate"u8) ?? "",
+        "Observation" or "DiagnosticReport" => String(r, "effectiveDateTime"u8) ?? "",
+        "Immunization" => String(r, "occurrenceDateTime"u8) ?? "",
+        "Encounter" => r.TryGetProperty("period"u8, out var p) && p.ValueKind == JsonValueKind.Object ? String(p, "start"u8) ?? "" : "",
+        "Procedure" => String(r, "performedDateTime"u8) ?? "",
         _ => "",
     };
 
-    private static string? String(JsonElement e, string property) =>
+    private static string? String(JsonElement e, ReadOnlySpan<byte> property) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static JsonElement? First(JsonElement e, string property) =>
+    private static JsonElement? First(JsonElement e, ReadOnlySpan<byte> property) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0 ? a[0] : null;
 
-    private static IEnumerable<JsonElement> Array(JsonElement e, string property) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
+    // Property names as UTF-8 (no transcoding per lookup) and arrays as the struct enumerator (no boxing):
+    // a summary reads these from some three hundred items.
+    private static JsonElement.ArrayEnumerator Array(JsonElement e, ReadOnlySpan<byte> property) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : EmptyArray.EnumerateArray();
+
+    private static readonly JsonElement EmptyArray = JsonDocument.Parse("[]").RootElement;
 
     /// <summary>A code as the POCO reading shows it: the SDK enum member's name in lower case ("entered-in-error" -> "enteredinerror").</summary>
     private static string? EnumName<T>(string? literal) where T : struct, Enum =>
