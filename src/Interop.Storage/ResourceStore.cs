@@ -417,6 +417,36 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         });
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a savepoint of the open transaction: when it throws, what it
+    /// wrote is rolled back, the transaction goes on, and the exception is rethrown (a unique
+    /// violation as 409, as <see cref="InTransactionAsync{T}"/> answers it). Lets a write that must look
+    /// before it writes (a conditional update or delete) share one commit with other requests' writes
+    /// and fail on its own (<c>WriteCommitter</c>). Not for Consent or SearchParameter writes, whose
+    /// ledger entries and registrations follow the whole transaction.
+    /// </summary>
+    public async Task<T> InSavepointAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        const string savepoint = "interop_write";
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("A savepoint needs an open transaction.");
+        await tx.CreateSavepointAsync(savepoint, ct);
+        try
+        {
+            var result = await work();
+            await tx.ReleaseSavepointAsync(savepoint, ct);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            await tx.RollbackToSavepointAsync(savepoint, ct);
+            _staged.Clear();
+            db.ChangeTracker.Clear();
+            if (ex is DbUpdateException or System.Data.Common.DbException && UniqueViolation.IsUpdateConflict(ex))
+                throw ConcurrentChange();
+            throw;
+        }
+    }
+
     /// <summary>The answer when the database refused a version because another writer got there first.</summary>
     private static FhirException ConcurrentChange() =>
         FhirException.Conflict("Another request changed this resource at the same time; read it again and retry.");

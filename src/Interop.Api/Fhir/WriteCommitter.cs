@@ -80,11 +80,11 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     /// <summary>
     /// Runs <paramref name="work"/> (a write of a <paramref name="type"/> that needs to look before it
     /// writes: conditional update and delete) inside a batch's transaction, under the write lock, with
-    /// the batch's store and resolver, after the batch's creates and before its updates and deletes;
-    /// answers its result once committed. <paramref name="work"/> runs on the committer's loop while the
-    /// request waits: it must use only what it is given and what it captured, never the request's own
-    /// store. If it throws, its batch fails and every write of it is tried again on its own, so that
-    /// nothing <paramref name="work"/> wrote before it threw is kept.
+    /// the batch's store and resolver, after the batch's creates and before its updates and deletes, in
+    /// a savepoint of its own; answers its result once committed. <paramref name="work"/> runs on the
+    /// committer's loop while the request waits: it must use only what it is given and what it
+    /// captured, never the request's own store. If it throws, what it wrote is rolled back to its
+    /// savepoint and its request answered with the error, while the rest of the batch commits.
     /// </summary>
     public async Task<T> RunAsync<T>(string type, WriteContext context, Func<ResourceStore, ConditionalResolver, CancellationToken, Task<T>> work) =>
         (T)(await EnqueueAsync(new Pending(Kind.Unit, null, type, null, null, context, Unit: async (store, resolver, ct) => await work(store, resolver, ct))))!;
@@ -159,8 +159,7 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
         }
         catch (Exception ex) when (batch.Count > 1)
         {
-            // A refused conditional write (412, 400) fails its batch by design: not worth a warning.
-            logger.Log(ex is FhirException ? LogLevel.Debug : LogLevel.Warning, ex, "A commit of {Count} writes failed; each is tried again on its own", batch.Count);
+            logger.LogWarning(ex, "A commit of {Count} writes failed; each is tried again on its own", batch.Count);
         }
         catch (Exception ex)
         {
@@ -201,7 +200,7 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
     /// <summary>
     /// The batch's writes inside the open transaction: the creates inserted together first, then each
     /// conditional create in queue order (its search sees what was written before it), then each unit
-    /// of <see cref="RunAsync"/> in queue order, then the
+    /// of <see cref="RunAsync"/> in queue order in a savepoint of its own, then the
     /// updates and deletes in groups of distinct resources, in queue order (a second write of the same
     /// resource goes in the next group, so it sees the first), each group with a handful of statements
     /// (<see cref="ResourceStore.StageReplacementsAsync"/>). A write refused by its preconditions is
@@ -236,7 +235,16 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
                 : new Outcome(((StoredResource?)(await store.StageCreatesAsync([(p.Resource!, p.Context)], CancellationToken.None))[0], (string?)null), null);
         }
         foreach (var i in Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind == Kind.Unit))
-            outcomes[i] = new Outcome(await batch[i].Unit!(store, resolver, CancellationToken.None), null); // throws: the batch fails
+        {
+            try
+            {
+                outcomes[i] = new Outcome(await store.InSavepointAsync(() => batch[i].Unit!(store, resolver, CancellationToken.None), CancellationToken.None), null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                outcomes[i] = new Outcome(null, ex); // rolled back to its savepoint: nothing of it is kept
+            }
+        }
         var waiting = Enumerable.Range(0, batch.Count).Where(i => batch[i].Kind is Kind.Update or Kind.Delete).ToList();
         while (waiting.Count > 0)
         {
