@@ -125,13 +125,8 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
     [Test]
     public async Task A40_merge_links_the_patients_and_repoints_the_retired_patients_records()
     {
-        var survivingMrn = NewKey("S");
-        var retiredMrn = NewKey("R");
         var retiredVisit = NewKey("V");
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, survivingMrn, NewKey("V")))), Is.EqualTo("AA"));
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, retiredMrn, retiredVisit))), Is.EqualTo("AA"));
-        var survivor = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(survivingMrn))).Single();
-        var retired = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(retiredMrn))).Single();
+        var (survivingMrn, retiredMrn, survivor, retired) = await AdmitPairAsync(retiredVisit);
 
         var ack = await PostAsync(Merge(NewControlId(), survivingMrn, retiredMrn));
         Assert.That(MsaCode(ack), Is.EqualTo("AA"), ack);
@@ -150,11 +145,7 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
     [Test]
     public async Task A40_merge_leaves_the_retired_patients_access_log_as_it_was()
     {
-        var survivingMrn = NewKey("S");
-        var retiredMrn = NewKey("R");
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, survivingMrn, NewKey("V")))), Is.EqualTo("AA"));
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, retiredMrn, NewKey("V")))), Is.EqualTo("AA"));
-        var retired = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(retiredMrn))).Single();
+        var (survivingMrn, retiredMrn, _, retired) = await AdmitPairAsync();
         // A clinician reads the retired record: its AuditEvent is in that patient's compartment.
         using (var clinician = ClientFor("RBQ", "clinician", "user/*.rs"))
             Assert.That((await clinician.GetAsync($"/fhir/Patient/{retired.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -174,12 +165,7 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
     [Test]
     public async Task A40_merge_gives_the_surviving_patient_the_access_log_of_the_retired_record()
     {
-        var survivingMrn = NewKey("S");
-        var retiredMrn = NewKey("R");
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, survivingMrn, NewKey("V")))), Is.EqualTo("AA"));
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, retiredMrn, NewKey("V")))), Is.EqualTo("AA"));
-        var survivor = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(survivingMrn))).Single();
-        var retired = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(retiredMrn))).Single();
+        var (survivingMrn, retiredMrn, survivor, retired) = await AdmitPairAsync();
         using (var clinician = ClientFor("RBQ", "clinician", "user/*.rs"))
             Assert.That((await clinician.GetAsync($"/fhir/Patient/{retired.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await AccessLogOfAsync(retired.Id!);
@@ -212,12 +198,7 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
     [Test]
     public async Task After_an_A40_merge_an_access_to_the_retired_record_is_in_the_survivors_access_log_too()
     {
-        var survivingMrn = NewKey("S");
-        var retiredMrn = NewKey("R");
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, survivingMrn, NewKey("V")))), Is.EqualTo("AA"));
-        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, retiredMrn, NewKey("V")))), Is.EqualTo("AA"));
-        var survivor = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(survivingMrn))).Single();
-        var retired = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(retiredMrn))).Single();
+        var (survivingMrn, retiredMrn, survivor, retired) = await AdmitPairAsync();
         Assert.That(MsaCode(await PostAsync(Merge(NewControlId(), survivingMrn, retiredMrn))), Is.EqualTo("AA"));
 
         // A system that still holds the old id reads the retired record, and its history, after the merge.
@@ -251,6 +232,21 @@ public sealed class HospitalAdapterTests(StorageProvider provider) : ApiFixture(
         var own = ReadsOf(await LogOfAsync(me), $"Patient/{survivor.Id}").Where(v => v.Entity.All(e => e.What?.Reference != $"Patient/{retired.Id}")).ToList();
         Assert.That(own, Has.Count.EqualTo(1));
         Assert.That(own[0].Entity.Single(e => e.Role?.Code == "1").Description, Is.Null);
+    }
+
+    /// <summary>
+    /// Two patients admitted (ADT^A01) to be merged: their MRNs and stored Patients (the retired one
+    /// admitted for <paramref name="retiredVisit"/> when given).
+    /// </summary>
+    private async Task<(string SurvivingMrn, string RetiredMrn, Patient Survivor, Patient Retired)> AdmitPairAsync(string? retiredVisit = null)
+    {
+        var survivingMrn = NewKey("S");
+        var retiredMrn = NewKey("R");
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, survivingMrn, NewKey("V")))), Is.EqualTo("AA"));
+        Assert.That(MsaCode(await PostAsync(Adt("A01", NewControlId(), null, retiredMrn, retiredVisit ?? NewKey("V")))), Is.EqualTo("AA"));
+        var survivor = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(survivingMrn))).Single();
+        var retired = (await CurrentAsync<Patient>(Factory.Services, p => p.HasIdentifier(retiredMrn))).Single();
+        return (survivingMrn, retiredMrn, survivor, retired);
     }
 
     private static async Task<Bundle> LogOfAsync(HttpClient patient)

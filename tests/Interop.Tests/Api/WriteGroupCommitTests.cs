@@ -123,37 +123,18 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
     {
         var patient = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Ordered")))).ReadAsync<Patient>();
         var observation = await (await Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 1)))).ReadAsync<Observation>();
-        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
         Observation Changed(decimal value) { var copy = (Observation)observation.DeepCopy(); copy.Value = new Quantity(value, "mmol/L"); return copy; }
         Action<HttpRequestMessage> IfMatch(int version) => r => r.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{version}\"", isWeak: true));
 
-        var writes = new List<Task<HttpResponseMessage>>();
-        long batchesBefore;
-        await using (await HoldWriteLockAsync())
-        {
-            batchesBefore = committer.Batches;
-            // The loop takes the first write and waits for the lock with it; the ones after it queue, in this order, for one batch.
-            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 9))));
-            await Eventually.UntilAsync(() => committer.Waiting == 1, "the first write is taken");
-            Func<Task<HttpResponseMessage>>[] ordered =
-            [
-                () => Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{observation.Id}", FhirHttp.JsonBody(Changed(2)), IfMatch(1)),
-                () => Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{observation.Id}", FhirHttp.JsonBody(Changed(3)), IfMatch(2)),
-                () => Client.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{observation.Id}", configure: IfMatch(3)),
-            ];
-            // Sent one at a time so that they reach the queue in this order.
-            for (var i = 0; i < ordered.Length; i++)
-            {
-                writes.Add(ordered[i]());
-                var queued = i + 2;
-                await Eventually.UntilAsync(() => committer.Waiting == queued, $"write {queued} is queued");
-            }
-        }
-        var responses = await Task.WhenAll(writes);
+        var (responses, batches) = await QueuedBehindFirstAsync(
+            () => Client.SendAsync(HttpMethod.Post, "/fhir/Observation", FhirHttp.JsonBody(Builders.Observation(patient.Id, value: 9))),
+            () => Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{observation.Id}", FhirHttp.JsonBody(Changed(2)), IfMatch(1)),
+            () => Client.SendAsync(HttpMethod.Put, $"/fhir/Observation/{observation.Id}", FhirHttp.JsonBody(Changed(3)), IfMatch(2)),
+            () => Client.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{observation.Id}", configure: IfMatch(3)));
 
         Assert.That(responses.Select(r => r.StatusCode), Is.EqualTo(new[] { HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK }),
             "each write saw the one before it (its If-Match names the version the one before wrote)");
-        Assert.That(committer.Batches - batchesBefore, Is.EqualTo(2), "the first write alone, then the three of the same resource together");
+        Assert.That(batches, Is.EqualTo(2), "the first write alone, then the three of the same resource together");
         Assert.That(responses[2].Headers.ETag?.ToString(), Is.EqualTo("W/\"3\""));
         Assert.That((await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.Gone));
         var history = await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation.Id}/_history")).ReadAsync<Bundle>();
@@ -169,26 +150,17 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
     [Test]
     public async Task Conditional_creates_queued_together_create_once_and_the_later_one_finds_it()
     {
-        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
         var identifier = $"urn:uuid:{Guid.NewGuid()}";
         Patient Newcomer() { var p = Builders.Patient("Conditional"); p.Identifier.Add(new Identifier("https://interop.example/Id/test", identifier)); return p; }
         Action<HttpRequestMessage> IfNoneExist = r => r.Headers.Add("If-None-Exist", $"identifier=https://interop.example/Id/test|{identifier}");
 
-        var writes = new List<Task<HttpResponseMessage>>();
-        long batchesBefore;
-        await using (await HoldWriteLockAsync())
-        {
-            batchesBefore = committer.Batches;
-            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Filler"))));
-            await Eventually.UntilAsync(() => committer.Waiting == 1, "the first write is taken");
-            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), IfNoneExist));
-            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), IfNoneExist));
-            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), r => r.Headers.Add("If-None-Exist", "no-such-parameter=1")));
-            await Eventually.UntilAsync(() => committer.Waiting == 4, "the conditional creates are queued");
-        }
-        var responses = await Task.WhenAll(writes);
+        var (responses, batches) = await QueuedBehindFirstAsync(
+            () => Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Filler"))),
+            () => Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), IfNoneExist),
+            () => Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), IfNoneExist),
+            () => Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Newcomer()), r => r.Headers.Add("If-None-Exist", "no-such-parameter=1")));
 
-        Assert.That(committer.Batches - batchesBefore, Is.EqualTo(2), "the conditional creates share one commit");
+        Assert.That(batches, Is.EqualTo(2), "the conditional creates share one commit");
         var statuses = responses.Skip(1).Take(2).Select(r => r.StatusCode).ToList();
         Assert.That(statuses, Is.EquivalentTo(new[] { HttpStatusCode.Created, HttpStatusCode.OK }), "one creates, the other finds what it created");
         var ids = new List<string>();
@@ -202,31 +174,22 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
     [Test]
     public async Task Conditional_updates_and_deletes_share_the_commit_and_a_refused_one_fails_alone()
     {
-        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
         var tag = Guid.NewGuid().ToString("N");
         Patient Tagged(string family, string key) { var p = Builders.Patient(family); p.Identifier.Add(new Identifier($"https://interop.example/Id/{tag}", key)); return p; }
         string Criteria(string key) => $"identifier=https://interop.example/Id/{tag}|{key}";
         foreach (var (family, key) in new[] { ("Updated", "u"), ("Deleted", "d"), ("Twin", "t"), ("Twin", "t") })
             Assert.That((await Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Tagged(family, key)))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
-        var writes = new List<Task<HttpResponseMessage>>();
-        long batchesBefore;
-        await using (await HoldWriteLockAsync())
-        {
-            batchesBefore = committer.Batches;
-            writes.Add(Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Filler"))));
-            await Eventually.UntilAsync(() => committer.Waiting == 1, "the first write is taken");
-            writes.Add(Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("u")}", FhirHttp.JsonBody(Tagged("Renamed", "u"))));
-            writes.Add(Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("n")}", FhirHttp.JsonBody(Tagged("Newcomer", "n"))));
-            writes.Add(Client.SendAsync(HttpMethod.Delete, $"/fhir/Patient?{Criteria("d")}"));
-            writes.Add(Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("t")}", FhirHttp.JsonBody(Tagged("Ambiguous", "t"))));
-            await Eventually.UntilAsync(() => committer.Waiting == 5, "the conditional writes are queued");
-        }
-        var responses = await Task.WhenAll(writes);
+        var (responses, batches) = await QueuedBehindFirstAsync(
+            () => Client.SendAsync(HttpMethod.Post, "/fhir/Patient", FhirHttp.JsonBody(Builders.Patient("Filler"))),
+            () => Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("u")}", FhirHttp.JsonBody(Tagged("Renamed", "u"))),
+            () => Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("n")}", FhirHttp.JsonBody(Tagged("Newcomer", "n"))),
+            () => Client.SendAsync(HttpMethod.Delete, $"/fhir/Patient?{Criteria("d")}"),
+            () => Client.SendAsync(HttpMethod.Put, $"/fhir/Patient?{Criteria("t")}", FhirHttp.JsonBody(Tagged("Ambiguous", "t"))));
 
         Assert.That(responses.Select(r => r.StatusCode), Is.EqualTo(new[]
             { HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.PreconditionFailed }));
-        Assert.That(committer.Batches - batchesBefore, Is.EqualTo(2), "the first write alone, then the four conditional ones in one commit (the refused one rolled back to its savepoint)");
+        Assert.That(batches, Is.EqualTo(2), "the first write alone, then the four conditional ones in one commit (the refused one rolled back to its savepoint)");
         async Task<Bundle> Find(string key) => await (await Client.SendAsync(HttpMethod.Get, $"/fhir/Patient?{Criteria(key)}")).ReadAsync<Bundle>();
         Assert.That((await Find("u")).Entry.Select(e => e.Resource).OfType<Patient>().Single().Name[0].Family, Is.EqualTo("Renamed"));
         Assert.That((await Find("n")).Entry.Select(e => e.Resource).OfType<Patient>().Single().Name[0].Family, Is.EqualTo("Newcomer"));
@@ -262,6 +225,35 @@ public sealed class WriteGroupCommitTests(StorageProvider provider) : ApiFixture
         Assert.That(await db.QuantityIndex.CountAsync(x => x.ResourceRowId == db.Resources.Single(r => r.ResourceType == "Observation" && r.ResourceId == updated.Id && r.IsCurrent).Id),
             Is.Positive, "the new version is indexed");
         Assert.That(await IndexRowsOf(await RowOf(patient.Id!, 1, "Patient")), Is.Positive, "other versions keep theirs");
+    }
+
+    /// <summary>
+    /// With the write lock held: sends <paramref name="first"/> and waits until the committer has taken
+    /// it (its batch then waits for the lock), then sends each of <paramref name="queued"/> once the one
+    /// before it is queued, so that they reach the queue in this order and form the next batch; then
+    /// releases the lock. Answers every response, the first's first, and how many batches the committer
+    /// committed meanwhile.
+    /// </summary>
+    private async Task<(HttpResponseMessage[] Responses, long Batches)> QueuedBehindFirstAsync(
+        Func<Task<HttpResponseMessage>> first, params Func<Task<HttpResponseMessage>>[] queued)
+    {
+        var committer = Factory.Services.GetRequiredService<WriteCommitter>();
+        var writes = new List<Task<HttpResponseMessage>>();
+        long batchesBefore;
+        await using (await HoldWriteLockAsync())
+        {
+            batchesBefore = committer.Batches;
+            writes.Add(first());
+            await Eventually.UntilAsync(() => committer.Waiting == 1, "the first write is taken");
+            foreach (var send in queued)
+            {
+                writes.Add(send());
+                var waiting = writes.Count;
+                await Eventually.UntilAsync(() => committer.Waiting == waiting, $"write {waiting} is queued");
+            }
+        }
+        var responses = await Task.WhenAll(writes);
+        return (responses, committer.Batches - batchesBefore);
     }
 
     /// <summary>Holds the write lock the committer's transaction takes: SQLite's in-process gate, PostgreSQL's advisory lock.</summary>
