@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Interop.Storage;
 using Interop.Storage.Entities;
 using Microsoft.Extensions.Options;
@@ -21,10 +20,10 @@ public sealed class AuditWriter(IAuditJournal journal, AuditMaterializer materia
 {
     private sealed record Pending(AuditJournalRow Row, TaskCompletionSource Done);
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-
     /// <summary>Most requests whose entries are stored in one commit.</summary>
     public const int MaxBatch = 512;
+
+    private readonly Hosting.GroupCommitQueue<Pending> _queue = new(MaxBatch);
 
     /// <summary>Queues <paramref name="entry"/> and completes once it is committed (or faults if it could not be).</summary>
     public Task WriteAsync(AuditEntry entry)
@@ -32,37 +31,20 @@ public sealed class AuditWriter(IAuditJournal journal, AuditMaterializer materia
         // The JSON is written here, on the request's thread; the single writer loop only inserts and commits.
         var row = new AuditJournalRow { RecordedAt = Instants.ToStored(entry.Recorded), Entry = entry.ToJson() };
         var pending = new Pending(row, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_queue.TryAdd(pending))
             pending.Done.SetException(new InvalidOperationException("The audit writer has stopped; the request cannot be audited."));
         return pending.Done.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var reader = _queue.Reader;
-        var batch = new List<Pending>(MaxBatch);
-        try
-        {
-            while (await reader.WaitToReadAsync(CancellationToken.None))
-            {
-                // Back-pressure: requests wait here (their rows stay queued) while the materialiser catches up.
-                await materializer.WaitForBacklogBelowAsync(options.Value.MaxBacklog, stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken)
-                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
-                await CommitAsync(batch);
-                batch.Clear();
-            }
-        }
-        catch (ChannelClosedException)
-        {
-            // Stopped: everything queued before the close was committed above.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _queue.RunAsync(CommitAsync, async () =>
+        // Back-pressure: requests wait (their rows stay queued) while the materialiser catches up.
+        await materializer.WaitForBacklogBelowAsync(options.Value.MaxBacklog, stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Drain: refuse new entries, let the loop commit what is queued, then stop.
-        _queue.Writer.TryComplete();
+        _queue.Close();
         await base.StopAsync(cancellationToken);
         if (ExecuteTask is { } loop) await loop.WaitAsync(cancellationToken);
     }

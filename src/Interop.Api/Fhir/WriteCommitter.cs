@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Hl7.Fhir.Model;
 using Interop.Core.Fhir;
 using Interop.Storage;
@@ -40,12 +39,13 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
         public static Pending Create(Resource resource, WriteContext context) => new(Kind.Create, resource, resource.TypeName, null, null, context);
     }
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private long _batches;
     private long _waiting;
 
     /// <summary>Most writes applied in one transaction.</summary>
     public const int MaxBatch = 128;
+
+    private readonly Hosting.GroupCommitQueue<Pending> _queue = new(MaxBatch);
 
     /// <summary>Transactions this process has committed for queued writes (single ones included).</summary>
     public long Batches => Interlocked.Read(ref _batches);
@@ -100,7 +100,7 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
         Interlocked.Increment(ref _waiting);
         try
         {
-            if (!_queue.Writer.TryWrite(pending))
+            if (!_queue.TryAdd(pending))
                 throw Stopping();
             return await pending.Done.Task;
         }
@@ -123,28 +123,12 @@ public sealed class WriteCommitter(IServiceScopeFactory scopes, ILogger<WriteCom
         return refused;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var reader = _queue.Reader;
-        var batch = new List<Pending>(MaxBatch);
-        try
-        {
-            // Not stopped by the token: StopAsync closes the queue, and what was queued is still written.
-            while (await reader.WaitToReadAsync(CancellationToken.None))
-            {
-                while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
-                await CommitAsync(batch);
-                batch.Clear();
-            }
-        }
-        catch (ChannelClosedException)
-        {
-        }
-    }
+    // Not stopped by the token: StopAsync closes the queue, and what was queued is still written.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _queue.RunAsync(CommitAsync);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _queue.Close();
         await base.StopAsync(cancellationToken);
         if (ExecuteTask is { } loop) await loop.WaitAsync(cancellationToken);
     }
