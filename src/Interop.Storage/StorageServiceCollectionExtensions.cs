@@ -45,7 +45,30 @@ public static class StorageServiceCollectionExtensions
         o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
 
     public static void ConfigurePostgreSql(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseNpgsql(WithAutoPrepare(connectionString), s => s.MigrationsHistoryTable("__ef_migrations"));
+        o.UseNpgsql(WithGatewayDefaults(connectionString), s => s.MigrationsHistoryTable("__ef_migrations"));
+
+    /// <summary>
+    /// The connection string the gateway opens PostgreSQL with: <see cref="WithAutoPrepare"/> and
+    /// <see cref="WithoutJit"/>, each unless the operator's string already decides it.
+    /// </summary>
+    public static string WithGatewayDefaults(string connectionString) => WithoutJit(WithAutoPrepare(connectionString));
+
+    /// <summary>
+    /// Turns PostgreSQL's JIT compilation off for the gateway's sessions (<c>Options=-c jit=off</c>,
+    /// added to any <c>Options</c> the string has) unless those options set <c>jit</c> themselves.
+    /// The consent-checked statements are costed high (a subplan per rule per row), so PostgreSQL
+    /// compiled them on every run: 30-50 ms of JIT for a search page that took 55-75 ms without it at
+    /// 300,000 resources (docs/operations.md, "PostgreSQL"). Statements that run in milliseconds gain
+    /// nothing from it.
+    /// </summary>
+    public static string WithoutJit(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var options = builder.Options ?? "";
+        if (System.Text.RegularExpressions.Regex.IsMatch(options, @"\bjit\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase)) return connectionString;
+        builder.Options = (options.Trim() + " -c jit=off").Trim();
+        return builder.ConnectionString;
+    }
 
     /// <summary>
     /// Turns on Npgsql's automatic preparation (<c>Max Auto Prepare=64; Auto Prepare Min Usages=2</c>)

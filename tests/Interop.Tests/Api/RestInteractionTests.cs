@@ -261,9 +261,11 @@ public sealed class RestInteractionTests(StorageProvider provider) : ApiFixture(
         using var scope = Factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<InteropDbContext>();
         Assert.That(db.Provider, Is.EqualTo(Provider));
-        // On PostgreSQL the gateway adds automatic statement preparation to the string it was given.
-        var expected = Provider == StorageProvider.PostgreSql ? StorageServiceCollectionExtensions.WithAutoPrepare(Database.ConnectionString) : Database.ConnectionString;
+        // On PostgreSQL the gateway adds automatic statement preparation and turns JIT off in the string it was given.
+        var expected = Provider == StorageProvider.PostgreSql ? StorageServiceCollectionExtensions.WithGatewayDefaults(Database.ConnectionString) : Database.ConnectionString;
         Assert.That(db.Database.GetConnectionString(), Is.EqualTo(expected));
+        if (Provider == StorageProvider.PostgreSql)
+            Assert.That(db.Database.SqlQueryRaw<string>("SELECT current_setting('jit') AS \"Value\"").AsEnumerable().Single(), Is.EqualTo("off"), "the server took the option");
     }
 
     [Test]

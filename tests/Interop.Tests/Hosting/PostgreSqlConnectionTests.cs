@@ -4,7 +4,7 @@ using NUnit.Framework;
 
 namespace Interop.Tests.Hosting;
 
-/// <summary>Automatic statement preparation on PostgreSQL: on by default, the operator's setting wins.</summary>
+/// <summary>Automatic statement preparation and JIT on PostgreSQL: prepared and no JIT by default, the operator's setting wins.</summary>
 [TestFixture]
 public sealed class PostgreSqlConnectionTests
 {
@@ -23,5 +23,27 @@ public sealed class PostgreSqlConnectionTests
     {
         Assert.That(StorageServiceCollectionExtensions.WithAutoPrepare(connectionString), Is.EqualTo(connectionString));
         Assert.That(new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Jit_is_turned_off_when_the_options_do_not_set_it()
+    {
+        var result = new NpgsqlConnectionStringBuilder(StorageServiceCollectionExtensions.WithGatewayDefaults("Host=db;Username=u;Password=p;Database=interop"));
+        Assert.That(result.Options, Is.EqualTo("-c jit=off"));
+        Assert.That(result.MaxAutoPrepare, Is.EqualTo(64), "and statements are still prepared");
+    }
+
+    [Test]
+    public void Jit_off_joins_other_options()
+    {
+        var result = new NpgsqlConnectionStringBuilder(StorageServiceCollectionExtensions.WithoutJit("Host=db;Options=-c statement_timeout=5s"));
+        Assert.That(result.Options, Is.EqualTo("-c statement_timeout=5s -c jit=off"));
+    }
+
+    [TestCase("Host=db;Options=-c jit=on")]
+    [TestCase("Host=db;Options='-c search_path=interop -c JIT = on'")]
+    public void An_explicit_jit_setting_is_left_alone(string connectionString)
+    {
+        Assert.That(StorageServiceCollectionExtensions.WithoutJit(connectionString), Is.EqualTo(connectionString));
     }
 }
