@@ -47,12 +47,12 @@ internal sealed class DerivedRows
         return derived;
     }
 
-    /// <summary>Points every derived row at the version's key, known once the version is saved (and gives compartment rows the version's type).</summary>
+    /// <summary>Points every derived row at the version's key, known once the version is saved (and gives compartment and label rows the version's type).</summary>
     public void AssignRowId()
     {
         var id = Row.Id;
         foreach (var x in Compartments) (x.ResourceRowId, x.ResourceType) = (id, Row.ResourceType);
-        foreach (var x in SecurityLabels) x.ResourceRowId = id;
+        foreach (var x in SecurityLabels) (x.ResourceRowId, x.ResourceType) = (id, Row.ResourceType);
         foreach (var x in Tokens) x.ResourceRowId = id;
         foreach (var x in Strings) x.ResourceRowId = id;
         foreach (var x in Dates) x.ResourceRowId = id;

@@ -59,7 +59,8 @@ public abstract partial class InteropDbContext : DbContext
             e.HasKey(c => new { c.ResourceRowId, c.System, c.Code });
             e.Property(c => c.System).HasMaxLength(256);
             e.Property(c => c.Code).HasMaxLength(64);
-            e.HasIndex(c => new { c.Code, c.ResourceRowId });
+            e.Property(c => c.ResourceType).HasMaxLength(64);
+            e.HasIndex(c => new { c.Code, c.ResourceType, c.ResourceRowId });
         });
 
         ConfigureModel(modelBuilder);

@@ -24,7 +24,7 @@ public sealed partial class ResourceIndexer(SearchIndexer indexer)
         {
             if (string.IsNullOrEmpty(label.Code)) continue;
             if (row.SecurityLabels.Any(l => l.System == (label.System ?? "") && l.Code == label.Code)) continue;
-            row.SecurityLabels.Add(new SecurityLabelRow { System = label.System ?? "", Code = label.Code });
+            row.SecurityLabels.Add(new SecurityLabelRow { System = label.System ?? "", Code = label.Code, ResourceType = resource.TypeName });
         }
         PopulateSearchIndex(row, entries);
     }

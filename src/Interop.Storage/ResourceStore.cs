@@ -298,11 +298,11 @@ public sealed class ResourceStore(InteropDbContext db, ResourceIndexer indexer, 
         var compartments = (await db.Compartments.AsNoTracking().Where(c => of.Contains(c.ResourceRowId))
             .Select(c => new { c.ResourceRowId, c.PatientId, c.ResourceType }).ToListAsync(ct)).ToLookup(c => c.ResourceRowId);
         var labels = (await db.SecurityLabels.AsNoTracking().Where(l => of.Contains(l.ResourceRowId))
-            .Select(l => new { l.ResourceRowId, l.System, l.Code }).ToListAsync(ct)).ToLookup(l => l.ResourceRowId);
+            .Select(l => new { l.ResourceRowId, l.System, l.Code, l.ResourceType }).ToListAsync(ct)).ToLookup(l => l.ResourceRowId);
         foreach (var (marker, id) in markers)
         {
             marker.Compartments.AddRange(compartments[id].Select(c => new CompartmentRow { PatientId = c.PatientId, ResourceType = c.ResourceType }));
-            marker.SecurityLabels.AddRange(labels[id].Select(l => new SecurityLabelRow { System = l.System, Code = l.Code }));
+            marker.SecurityLabels.AddRange(labels[id].Select(l => new SecurityLabelRow { System = l.System, Code = l.Code, ResourceType = l.ResourceType }));
         }
     }
 

@@ -347,19 +347,30 @@ public static class ConsentFilter
     /// is every row (an opt-in policy). Under implied consent a row can only be withheld when it
     /// carries a security label or sits in the compartment of a patient with a deny rule; both sets
     /// are small, so "was anything withheld?" can start from them instead of testing consent on every
-    /// match of a broad search.
+    /// match of a broad search. With one <paramref name="type"/> only that type's rows are listed,
+    /// from the label and compartment indexes (both carry the type): a search of Observations need
+    /// not visit the sensitive Conditions, and when no row of the type is labelled (usual for Patient,
+    /// Encounter and most Observations) the answer is an empty index range.
     /// </summary>
-    public static IQueryable<long>? WithholdingCandidates(InteropDbContext db, ReadAccess access)
+    /// <remarks>
+    /// Rows with no type (<c>''</c>), written by a replica of the release before the columns during a
+    /// rolling upgrade, are listed too; the caller tests each row's own type anyway.
+    /// </remarks>
+    public static IQueryable<long>? WithholdingCandidates(InteropDbContext db, ReadAccess access, string? type = null)
     {
         // A patient's searches are confined to their own compartment, already a small set; and NOPAT
         // labels (every full AuditEvent carries one) would make a long candidate list.
         if (access.Consent is not { } a || a.DenyAllByDefault || a.PatientCaller) return null;
-        var labelled = db.SecurityLabels.Where(ConstantListInliner.Inline<SecurityLabelRow>(l => Sensitive.Contains(l.Code))).Select(l => l.ResourceRowId);
+        var typeOrUntyped = type is null ? null : new[] { type, "" };
+        var labels = db.SecurityLabels.Where(ConstantListInliner.Inline<SecurityLabelRow>(l => Sensitive.Contains(l.Code)));
+        if (typeOrUntyped is not null) labels = labels.Where(ConstantListInliner.Inline<SecurityLabelRow>(l => typeOrUntyped.Contains(l.ResourceType)));
+        var labelled = labels.Select(l => l.ResourceRowId);
         if (a.BreakGlass) return labelled;
         // PatientId IN (...), not a correlated EXISTS, so the compartment index is searched per patient.
         var denyingPatients = db.ConsentRules.Where(d => !d.Permit).Select(d => d.PatientId);
-        var denied = db.Compartments.Where(c => denyingPatients.Contains(c.PatientId)).Select(c => c.ResourceRowId);
-        return labelled.Concat(denied);
+        var compartments = db.Compartments.Where(c => denyingPatients.Contains(c.PatientId));
+        if (typeOrUntyped is not null) compartments = compartments.Where(ConstantListInliner.Inline<CompartmentRow>(c => typeOrUntyped.Contains(c.ResourceType)));
+        return labelled.Concat(compartments.Select(c => c.ResourceRowId));
     }
 
     /// <summary>

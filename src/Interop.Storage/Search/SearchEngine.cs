@@ -236,7 +236,8 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
     {
         if (access.Consent is null) return false;
         var everyone = store.Visible(access with { Consent = null }, currentOnly: true);
-        var candidates = ConsentFilter.WithholdingCandidates(store.Db, access);
+        // A search of one type looks only at that type's candidates (the label and compartment indexes carry it).
+        var candidates = ConsentFilter.WithholdingCandidates(store.Db, access, query.ResourceTypes.Count == 1 ? query.ResourceTypes[0] : null);
         var unfiltered = testEach && candidates is not null ? MatchingEach(everyone, query, builder, scope) : Matching(everyone, query, criteria, scope);
         if (candidates is not null) unfiltered = unfiltered.Where(r => candidates.Contains(r.Id));
         var hidden = unfiltered.Where(r => !visible.Any(v => v.Id == r.Id));

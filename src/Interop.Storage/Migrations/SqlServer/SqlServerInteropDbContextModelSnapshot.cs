@@ -618,9 +618,14 @@ namespace Interop.Storage.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.HasKey("ResourceRowId", "System", "Code");
 
-                    b.HasIndex("Code", "ResourceRowId");
+                    b.HasIndex("Code", "ResourceType", "ResourceRowId");
 
                     b.ToTable("resource_security_labels", (string)null);
                 });

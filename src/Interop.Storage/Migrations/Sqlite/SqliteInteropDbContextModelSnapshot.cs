@@ -595,9 +595,14 @@ namespace Interop.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("ResourceRowId", "System", "Code");
 
-                    b.HasIndex("Code", "ResourceRowId");
+                    b.HasIndex("Code", "ResourceType", "ResourceRowId");
 
                     b.ToTable("resource_security_labels", (string)null);
                 });

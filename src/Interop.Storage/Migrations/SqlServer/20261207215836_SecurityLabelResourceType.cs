@@ -1,0 +1,51 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Interop.Storage.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class SecurityLabelResourceType : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_resource_security_labels_Code_ResourceRowId",
+                table: "resource_security_labels");
+
+            migrationBuilder.AddColumn<string>(
+                name: "ResourceType",
+                table: "resource_security_labels",
+                type: "nvarchar(64)",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            // Existing rows take their version's type before the index on it is built.
+            migrationBuilder.Sql("UPDATE l SET l.[ResourceType] = r.[ResourceType] FROM [resource_security_labels] AS l JOIN [resource_versions] AS r ON r.[Id] = l.[ResourceRowId];");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_resource_security_labels_Code_ResourceType_ResourceRowId",
+                table: "resource_security_labels",
+                columns: new[] { "Code", "ResourceType", "ResourceRowId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_resource_security_labels_Code_ResourceType_ResourceRowId",
+                table: "resource_security_labels");
+
+            migrationBuilder.DropColumn(
+                name: "ResourceType",
+                table: "resource_security_labels");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_resource_security_labels_Code_ResourceRowId",
+                table: "resource_security_labels",
+                columns: new[] { "Code", "ResourceRowId" });
+        }
+    }
+}
