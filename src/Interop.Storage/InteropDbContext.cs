@@ -60,7 +60,7 @@ public abstract partial class InteropDbContext : DbContext
             e.Property(c => c.System).HasMaxLength(256);
             e.Property(c => c.Code).HasMaxLength(64);
             e.Property(c => c.ResourceType).HasMaxLength(64);
-            e.HasIndex(c => new { c.Code, c.ResourceType, c.ResourceRowId });
+            e.HasIndex(c => new { c.Code, c.ResourceRowId, c.ResourceType });
         });
 
         ConfigureModel(modelBuilder);

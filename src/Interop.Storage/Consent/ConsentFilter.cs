@@ -347,10 +347,10 @@ public static class ConsentFilter
     /// is every row (an opt-in policy). Under implied consent a row can only be withheld when it
     /// carries a security label or sits in the compartment of a patient with a deny rule; both sets
     /// are small, so "was anything withheld?" can start from them instead of testing consent on every
-    /// match of a broad search. With one <paramref name="type"/> only that type's rows are listed,
-    /// from the label and compartment indexes (both carry the type): a search of Observations need
-    /// not visit the sensitive Conditions, and when no row of the type is labelled (usual for Patient,
-    /// Encounter and most Observations) the answer is an empty index range.
+    /// match of a broad search. With one <paramref name="type"/> only that type's rows are listed, the
+    /// type read from the label and compartment index entries (both carry it, decisions 0012 and 0014):
+    /// a search of Observations does not fetch the sensitive Conditions, and when no row of the type is
+    /// labelled (usual for Patient, Encounter and most Observations) the list is empty.
     /// </summary>
     /// <remarks>
     /// Rows with no type (<c>''</c>), written by a replica of the release before the columns during a

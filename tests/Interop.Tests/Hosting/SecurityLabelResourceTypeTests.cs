@@ -84,15 +84,48 @@ public sealed class SecurityLabelResourceTypeTests
         await using var db = database.CreateContext();
         await db.Database.MigrateAsync();
 
-        var sql = ConsentFilter.WithholdingCandidates(db, Hospital with { Consent = Hospital.Consent! with { BreakGlass = true } }, "Observation")!.ToQueryString();
-        await db.Database.OpenConnectionAsync();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        var plan = await ExplainAsync(db, ConsentFilter.WithholdingCandidates(db, Hospital with { Consent = Hospital.Consent! with { BreakGlass = true } }, "Observation")!.ToQueryString());
 
-        Assert.That(string.Join("\n", plan), Does.Contain("COVERING INDEX IX_resource_security_labels_Code_ResourceType_ResourceRowId (Code=? AND ResourceType=?)"), string.Join("\n", plan));
+        Assert.That(plan, Does.Contain("COVERING INDEX IX_resource_security_labels_Code_ResourceRowId_ResourceType (Code=?)"), plan);
+    }
+
+    [Test]
+    public async Task A_rows_own_labels_are_still_sought_by_its_id_on_SQLite()
+    {
+        // The index once led with (Code, ResourceType): SQLite then answered "does this row carry
+        // NOPAT?" (every patient's view, every patient token's read) by walking every NOPAT entry,
+        // one per stored AuditEvent, for each row it tested.
+        await using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var db = database.CreateContext();
+        await db.Database.MigrateAsync();
+
+        var disclosable = ConsentFilter.DisclosableToPatient(db.Resources.AsNoTracking().Where(r => r.Id > 0), db).Select(r => r.Id).ToQueryString();
+        var sensitive = db.Resources.AsNoTracking().Where(r => r.Id > 0 && r.SecurityLabels.Any(l => l.Code == "PSY" || l.Code == "HIV")).Select(r => r.Id).ToQueryString();
+
+        foreach (var plan in new[] { await ExplainAsync(db, disclosable), await ExplainAsync(db, sensitive) })
+        {
+            var labelSearches = plan.Split('\n').Where(l => l.Contains("resource_security_labels", StringComparison.Ordinal)).ToList();
+            Assert.That(labelSearches, Is.Not.Empty, plan);
+            Assert.That(labelSearches, Is.All.Contains("ResourceRowId=?"), plan);
+        }
+    }
+
+    /// <summary>SQLite's plan for <paramref name="queryString"/> (EF Core's ToQueryString: <c>.param set</c> lines, then the SQL).</summary>
+    private static async Task<string> ExplainAsync(InteropDbContext db, string queryString)
+    {
+        var lines = queryString.Split('\n');
+        await db.Database.OpenConnectionAsync();
+        await using var command = (Microsoft.Data.Sqlite.SqliteCommand)db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal)));
+        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        {
+            var parts = line["param set ".Length..].Trim().Split(' ', 2);
+            command.Parameters.AddWithValue(parts[0], parts[1].Trim('\''));
+        }
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        return string.Join("\n", plan);
     }
 
     private static async Task<List<string>> CandidatesAsync(InteropDbContext db, string? type)

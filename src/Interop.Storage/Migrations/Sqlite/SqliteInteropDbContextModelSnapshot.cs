@@ -602,7 +602,7 @@ namespace Interop.Storage.Migrations.Sqlite
 
                     b.HasKey("ResourceRowId", "System", "Code");
 
-                    b.HasIndex("Code", "ResourceType", "ResourceRowId");
+                    b.HasIndex("Code", "ResourceRowId", "ResourceType");
 
                     b.ToTable("resource_security_labels", (string)null);
                 });

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Interop.Storage.Migrations.SqlServer
+namespace Interop.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class SecurityLabelResourceType : Migration
@@ -17,25 +17,25 @@ namespace Interop.Storage.Migrations.SqlServer
             migrationBuilder.AddColumn<string>(
                 name: "ResourceType",
                 table: "resource_security_labels",
-                type: "nvarchar(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
 
             // Existing rows take their version's type before the index on it is built.
-            migrationBuilder.Sql("UPDATE l SET l.[ResourceType] = r.[ResourceType] FROM [resource_security_labels] AS l JOIN [resource_versions] AS r ON r.[Id] = l.[ResourceRowId];");
+            migrationBuilder.Sql("UPDATE resource_security_labels SET \"ResourceType\" = (SELECT r.\"ResourceType\" FROM resource_versions AS r WHERE r.\"Id\" = resource_security_labels.\"ResourceRowId\");");
 
             migrationBuilder.CreateIndex(
-                name: "IX_resource_security_labels_Code_ResourceType_ResourceRowId",
+                name: "IX_resource_security_labels_Code_ResourceRowId_ResourceType",
                 table: "resource_security_labels",
-                columns: new[] { "Code", "ResourceType", "ResourceRowId" });
+                columns: new[] { "Code", "ResourceRowId", "ResourceType" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_resource_security_labels_Code_ResourceType_ResourceRowId",
+                name: "IX_resource_security_labels_Code_ResourceRowId_ResourceType",
                 table: "resource_security_labels");
 
             migrationBuilder.DropColumn(
