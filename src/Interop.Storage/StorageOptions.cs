@@ -32,6 +32,14 @@ public sealed class StorageOptions
     public int BroadCriterionRows { get; set; } = 1_000;
 
     /// <summary>
+    /// Most withholding candidates of the searched type that "was anything withheld?" reads into a
+    /// list and tests one by one, starting from their ids (docs/search.md, "Totals, includes,
+    /// consent"); with more, the candidates stay a subquery. Zero always keeps the subquery.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int ListedWithholdingCandidates { get; set; } = 1_000;
+
+    /// <summary>
     /// SQLite only: compiled read statements kept per connection (<see cref="SqliteStatementCache"/>),
     /// so a query sent again is not compiled again. Zero turns the cache off.
     /// </summary>

@@ -14,13 +14,16 @@ namespace Interop.Tests.Search;
 /// window; on SQLite the window's rows are walked and tested one by one, and "was anything withheld?"
 /// tests the consent candidates one by one (docs/search.md, "Broad criteria"). The threshold is
 /// lowered here so that a few hundred rows count as broad; the same assertions run with the plan off
-/// (0) on each provider, so the answers must be the same with and without it.
+/// (0) on each provider, so the answers must be the same with and without it; and with "withheld?"
+/// reading the searched type's candidates into a list (1,000) or keeping them a subquery (0).
 /// </summary>
-[TestFixture(StorageProvider.Sqlite, 150)]
-[TestFixture(StorageProvider.Sqlite, 0)]
-[TestFixture(StorageProvider.PostgreSql, 150)]
-[TestFixture(StorageProvider.PostgreSql, 0)]
-public sealed class BroadCriterionSearchTests(StorageProvider provider, int broadRows) : ApiFixture(provider)
+[TestFixture(StorageProvider.Sqlite, 150, 1000)]
+[TestFixture(StorageProvider.Sqlite, 150, 0)]
+[TestFixture(StorageProvider.Sqlite, 0, 1000)]
+[TestFixture(StorageProvider.PostgreSql, 150, 1000)]
+[TestFixture(StorageProvider.PostgreSql, 150, 0)]
+[TestFixture(StorageProvider.PostgreSql, 0, 1000)]
+public sealed class BroadCriterionSearchTests(StorageProvider provider, int broadRows, int listedCandidates) : ApiFixture(provider)
 {
     private readonly List<string> _of2020 = [];
     private readonly List<string> _of2010 = [];
@@ -30,6 +33,7 @@ public sealed class BroadCriterionSearchTests(StorageProvider provider, int broa
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Storage:BroadCriterionRows"] = broadRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Storage:ListedWithholdingCandidates"] = listedCandidates.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     [OneTimeSetUp]
