@@ -243,19 +243,16 @@ public sealed class SearchEngine(ResourceStore store, SearchParameterRegistry re
         var everyone = store.Visible(access with { Consent = null }, currentOnly: true);
         var type = query.ResourceTypes.Count == 1 ? query.ResourceTypes[0] : null;
         var candidates = ConsentFilter.WithholdingCandidates(store.Db, access, type);
-        IQueryable<ResourceVersionRow> unfiltered;
+        long[]? listed = null;
         var most = options.Value.ListedWithholdingCandidates;
         if (candidates is not null && type is not null && most > 0)
         {
-            var listed = await candidates.Take(most + 1).ToListAsync(ct);
-            if (listed.Count == 0) return false;
-            if (listed.Count <= most)
-            {
-                var ids = listed.Distinct().ToArray();
-                unfiltered = MatchingEach(everyone, query, builder, scope).Where(r => EF.Parameter(ids).Contains(r.Id));
-            }
-            else unfiltered = (testEach ? MatchingEach(everyone, query, builder, scope) : Matching(everyone, query, criteria, scope)).Where(r => candidates.Contains(r.Id));
+            var ids = await candidates.Take(most + 1).ToListAsync(ct);
+            if (ids.Count == 0) return false;
+            if (ids.Count <= most) listed = ids.Distinct().ToArray();
         }
+        IQueryable<ResourceVersionRow> unfiltered;
+        if (listed is not null) unfiltered = MatchingEach(everyone, query, builder, scope).Where(r => EF.Parameter(listed).Contains(r.Id));
         else
         {
             unfiltered = testEach && candidates is not null ? MatchingEach(everyone, query, builder, scope) : Matching(everyone, query, criteria, scope);
