@@ -1,6 +1,5 @@
 using Interop.Storage;
 using Interop.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -29,7 +28,7 @@ public sealed class CompartmentResourceTypeTests
             await db.GetService<IMigrator>().MigrateAsync(migrations[index - 1]);
 
             // Two versions and their compartment rows as the schema before the migration stored them.
-            await InsertCurrentVersionsAsync(db, provider, ("Condition", "c1"), ("AuditEvent", "a1"));
+            await SchemaProbes.InsertCurrentVersionsAsync(db, provider, ("Condition", "c1"), ("AuditEvent", "a1"));
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO resource_compartments (\"ResourceRowId\", \"PatientId\") SELECT \"Id\", 'p1' FROM resource_versions");
         }
@@ -49,7 +48,7 @@ public sealed class CompartmentResourceTypeTests
             Assert.That(all, Is.EqualTo(new[] { "a1", "c1" }));
 
             // A replica of the previous release, still running during a rolling upgrade, writes compartment rows without the type.
-            await InsertCurrentVersionsAsync(db, provider, ("Condition", "c2"), ("AuditEvent", "a2"));
+            await SchemaProbes.InsertCurrentVersionsAsync(db, provider, ("Condition", "c2"), ("AuditEvent", "a2"));
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO resource_compartments (\"ResourceRowId\", \"PatientId\") SELECT \"Id\", 'p1' FROM resource_versions WHERE \"ResourceId\" IN ('c2', 'a2')");
             var conditionsNow = await db.Resources.AsNoTracking().InPatientCompartment(db, "p1", ["Condition"]).Select(r => r.ResourceId).OrderBy(id => id).ToListAsync();
@@ -69,7 +68,7 @@ public sealed class CompartmentResourceTypeTests
         await db.Database.MigrateAsync();
 
         var sql = db.Resources.AsNoTracking().InPatientCompartment(db, "p1", ["Condition", "Observation"]).Select(r => r.Id).ToQueryString();
-        var plan = await ExplainAsync(db, sql);
+        var plan = await SchemaProbes.ExplainSqliteAsync(db, sql);
 
         Assert.That(plan, Does.Contain("COVERING INDEX IX_resource_compartments_PatientId_ResourceType_ResourceRowId (PatientId=? AND ResourceType=?)"), plan);
         Assert.That(plan, Does.Not.Contain("SCAN"), plan);
@@ -83,7 +82,7 @@ public sealed class CompartmentResourceTypeTests
         await db.Database.MigrateAsync();
 
         var sql = db.Resources.AsNoTracking().InPatientCompartmentOfRequestedTypes(db, "p1", ["Condition", "Observation"]).Select(r => r.Id).ToQueryString();
-        var plan = await ExplainAsync(db, sql);
+        var plan = await SchemaProbes.ExplainSqliteAsync(db, sql);
 
         Assert.That(plan, Does.Contain("COVERING INDEX IX_resource_compartments_PatientId_ResourceType_ResourceRowId (PatientId=? AND ResourceType=?)"), plan);
         Assert.That(plan, Does.Not.Contain("SCAN resource_compartments").And.Not.Contain("SCAN r "), plan);
@@ -96,7 +95,7 @@ public sealed class CompartmentResourceTypeTests
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.CreateContext();
         await db.Database.MigrateAsync();
-        await InsertCurrentVersionsAsync(db, provider, ("Observation", "typed"), ("Observation", "untyped"), ("Observation", "mistyped"));
+        await SchemaProbes.InsertCurrentVersionsAsync(db, provider, ("Observation", "typed"), ("Observation", "untyped"), ("Observation", "mistyped"));
         // As stored by this release, by a replica of the release before the column, and (to show which
         // index entries the read looks at) a row filed under another type.
         await db.Database.ExecuteSqlRawAsync(
@@ -110,33 +109,5 @@ public sealed class CompartmentResourceTypeTests
         Assert.That(await Reads("p1", "untyped"), Is.True, "a row written by the previous release is still the patient's");
         Assert.That(await Reads("p1", "mistyped"), Is.False, "the read lists the compartment's Observation entries only");
         Assert.That(await Reads("p2", "typed"), Is.False, "another patient's record");
-    }
-
-    /// <summary>Current first versions of each (type, id), inserted as SQL so that they need no compartment or index rows.</summary>
-    private static async Task InsertCurrentVersionsAsync(Interop.Storage.InteropDbContext db, StorageProvider provider, params (string Type, string Id)[] versions)
-    {
-        var (yes, no) = provider == StorageProvider.PostgreSql ? ("true", "false") : ("1", "0");
-        var values = string.Join(", ", versions.Select(v => $"('{v.Type}', '{v.Id}', 1, 1, {no}, {yes}, 'x', 'POST')"));
-        var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " + values;
-        await db.Database.ExecuteSqlRawAsync(insert);
-    }
-
-    /// <summary>SQLite's plan for <paramref name="queryString"/> (EF Core's ToQueryString: <c>.param set</c> lines, then the SQL).</summary>
-    private static async Task<string> ExplainAsync(Interop.Storage.InteropDbContext db, string queryString)
-    {
-        var lines = queryString.Split('\n');
-        var sql = string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal)));
-        await db.Database.OpenConnectionAsync();
-        await using var command = (SqliteCommand)db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
-        {
-            var parts = line["param set ".Length..].Trim().Split(' ', 2);
-            command.Parameters.AddWithValue(parts[0], parts[1].Trim('\''));
-        }
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        return string.Join("\n", plan);
     }
 }

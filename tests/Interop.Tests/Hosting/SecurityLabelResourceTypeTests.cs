@@ -33,7 +33,7 @@ public sealed class SecurityLabelResourceTypeTests
             await db.GetService<IMigrator>().MigrateAsync(migrations[index - 1]);
 
             // Labelled versions as the schema before the migration stored them.
-            await InsertCurrentVersionsAsync(db, provider, ("Condition", "c1"), ("AuditEvent", "a1"));
+            await SchemaProbes.InsertCurrentVersionsAsync(db, provider, ("Condition", "c1"), ("AuditEvent", "a1"));
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO resource_security_labels (\"ResourceRowId\", \"System\", \"Code\") " +
                 "SELECT \"Id\", 'http://terminology.hl7.org/CodeSystem/v3-ActCode', CASE \"ResourceType\" WHEN 'Condition' THEN 'PSY' ELSE 'NOPAT' END FROM resource_versions");
@@ -56,7 +56,7 @@ public sealed class SecurityLabelResourceTypeTests
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.CreateContext();
         await db.Database.MigrateAsync();
-        await InsertCurrentVersionsAsync(db, provider, ("Condition", "c1"), ("Observation", "o1"), ("Observation", "o2"), ("Observation", "plain"));
+        await SchemaProbes.InsertCurrentVersionsAsync(db, provider, ("Condition", "c1"), ("Observation", "o1"), ("Observation", "o2"), ("Observation", "plain"));
         // As this release stores them, and (o2) as a replica of the release before the column stores
         // them during a rolling upgrade: without the type.
         await db.Database.ExecuteSqlRawAsync(
@@ -84,7 +84,7 @@ public sealed class SecurityLabelResourceTypeTests
         await using var db = database.CreateContext();
         await db.Database.MigrateAsync();
 
-        var plan = await ExplainAsync(db, ConsentFilter.WithholdingCandidates(db, Hospital with { Consent = Hospital.Consent! with { BreakGlass = true } }, "Observation")!.ToQueryString());
+        var plan = await SchemaProbes.ExplainSqliteAsync(db, ConsentFilter.WithholdingCandidates(db, Hospital with { Consent = Hospital.Consent! with { BreakGlass = true } }, "Observation")!.ToQueryString());
 
         Assert.That(plan, Does.Contain("COVERING INDEX IX_resource_security_labels_Code_ResourceRowId_ResourceType (Code=?)"), plan);
     }
@@ -102,7 +102,7 @@ public sealed class SecurityLabelResourceTypeTests
         var disclosable = ConsentFilter.DisclosableToPatient(db.Resources.AsNoTracking().Where(r => r.Id > 0), db).Select(r => r.Id).ToQueryString();
         var sensitive = db.Resources.AsNoTracking().Where(r => r.Id > 0 && r.SecurityLabels.Any(l => l.Code == "PSY" || l.Code == "HIV")).Select(r => r.Id).ToQueryString();
 
-        foreach (var plan in new[] { await ExplainAsync(db, disclosable), await ExplainAsync(db, sensitive) })
+        foreach (var plan in new[] { await SchemaProbes.ExplainSqliteAsync(db, disclosable), await SchemaProbes.ExplainSqliteAsync(db, sensitive) })
         {
             var labelSearches = plan.Split('\n').Where(l => l.Contains("resource_security_labels", StringComparison.Ordinal)).ToList();
             Assert.That(labelSearches, Is.Not.Empty, plan);
@@ -110,36 +110,9 @@ public sealed class SecurityLabelResourceTypeTests
         }
     }
 
-    /// <summary>SQLite's plan for <paramref name="queryString"/> (EF Core's ToQueryString: <c>.param set</c> lines, then the SQL).</summary>
-    private static async Task<string> ExplainAsync(InteropDbContext db, string queryString)
-    {
-        var lines = queryString.Split('\n');
-        await db.Database.OpenConnectionAsync();
-        await using var command = (Microsoft.Data.Sqlite.SqliteCommand)db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal)));
-        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
-        {
-            var parts = line["param set ".Length..].Trim().Split(' ', 2);
-            command.Parameters.AddWithValue(parts[0], parts[1].Trim('\''));
-        }
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        return string.Join("\n", plan);
-    }
-
     private static async Task<List<string>> CandidatesAsync(InteropDbContext db, string? type)
     {
         var candidates = ConsentFilter.WithholdingCandidates(db, Hospital, type)!;
         return await db.Resources.AsNoTracking().Where(r => candidates.Contains(r.Id)).Select(r => r.ResourceId).OrderBy(id => id).ToListAsync();
-    }
-
-    /// <summary>Current first versions of each (type, id), inserted as SQL so that they need no derived rows.</summary>
-    private static async Task InsertCurrentVersionsAsync(InteropDbContext db, StorageProvider provider, params (string Type, string Id)[] versions)
-    {
-        var (yes, no) = provider == StorageProvider.PostgreSql ? ("true", "false") : ("1", "0");
-        var values = string.Join(", ", versions.Select(v => $"('{v.Type}', '{v.Id}', 1, 1, {no}, {yes}, 'x', 'POST')"));
-        var insert = "INSERT INTO resource_versions (\"ResourceType\", \"ResourceId\", \"VersionId\", \"LastUpdated\", \"IsDeleted\", \"IsCurrent\", \"Json\", \"Method\") VALUES " + values;
-        await db.Database.ExecuteSqlRawAsync(insert);
     }
 }
