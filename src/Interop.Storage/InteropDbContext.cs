@@ -61,6 +61,12 @@ public abstract partial class InteropDbContext : DbContext
             e.Property(c => c.Code).HasMaxLength(64);
             e.Property(c => c.ResourceType).HasMaxLength(64);
             e.HasIndex(c => new { c.Code, c.ResourceRowId, c.ResourceType });
+            // The withholding candidates of one type (ConsentFilter.WithholdingCandidates), sought by
+            // type and code. Partial, so that NOPAT (one row per stored AuditEvent) is not in it and
+            // no "does this row carry NOPAT?" lookup can be planned on it (decision 0014).
+            e.HasIndex(c => new { c.ResourceType, c.Code, c.ResourceRowId })
+                .HasFilter($"{Quote("Code")} <> '{Core.Consent.SensitiveClasses.NoPatientDisclosure}'")
+                .HasDatabaseName("IX_resource_security_labels_type_code");
         });
 
         ConfigureModel(modelBuilder);

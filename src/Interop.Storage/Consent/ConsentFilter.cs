@@ -363,7 +363,10 @@ public static class ConsentFilter
         if (access.Consent is not { } a || a.DenyAllByDefault || a.PatientCaller) return null;
         var typeOrUntyped = type is null ? null : new[] { type, "" };
         var labels = db.SecurityLabels.Where(ConstantListInliner.Inline<SecurityLabelRow>(l => Sensitive.Contains(l.Code)));
-        if (typeOrUntyped is not null) labels = labels.Where(ConstantListInliner.Inline<SecurityLabelRow>(l => typeOrUntyped.Contains(l.ResourceType)));
+        // "Not NOPAT" adds nothing to the codes, but lets the database use the partial index of the
+        // labels by type and code, which leaves NOPAT out (decision 0014).
+        if (typeOrUntyped is not null)
+            labels = labels.Where(ConstantListInliner.Inline<SecurityLabelRow>(l => typeOrUntyped.Contains(l.ResourceType) && l.Code != SensitiveClasses.NoPatientDisclosure));
         var labelled = labels.Select(l => l.ResourceRowId);
         if (a.BreakGlass) return labelled;
         // PatientId IN (...), not a correlated EXISTS, so the compartment index is searched per patient.

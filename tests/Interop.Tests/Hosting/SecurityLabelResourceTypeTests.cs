@@ -84,9 +84,14 @@ public sealed class SecurityLabelResourceTypeTests
         await using var db = database.CreateContext();
         await db.Database.MigrateAsync();
 
-        var plan = await SchemaProbes.ExplainSqliteAsync(db, ConsentFilter.WithholdingCandidates(db, Hospital with { Consent = Hospital.Consent! with { BreakGlass = true } }, "Observation")!.ToQueryString());
+        var breakGlass = Hospital with { Consent = Hospital.Consent! with { BreakGlass = true } };
+        var typed = await SchemaProbes.ExplainSqliteAsync(db, ConsentFilter.WithholdingCandidates(db, breakGlass, "Observation")!.ToQueryString());
+        var untyped = await SchemaProbes.ExplainSqliteAsync(db, ConsentFilter.WithholdingCandidates(db, breakGlass)!.ToQueryString());
 
-        Assert.That(plan, Does.Contain("COVERING INDEX IX_resource_security_labels_Code_ResourceRowId_ResourceType (Code=?)"), plan);
+        // Sought by type and code in the partial index that leaves NOPAT out, not by walking every
+        // entry of each sensitive code (0.9 ms a search at 300,804 resources, with 2,883 of them).
+        Assert.That(typed, Does.Contain("COVERING INDEX IX_resource_security_labels_type_code (ResourceType=? AND Code=?)"), typed);
+        Assert.That(untyped, Does.Contain("COVERING INDEX IX_resource_security_labels_Code_ResourceRowId_ResourceType (Code=?)"), untyped);
     }
 
     [Test]

@@ -627,6 +627,10 @@ namespace Interop.Storage.Migrations.SqlServer
 
                     b.HasIndex("Code", "ResourceRowId", "ResourceType");
 
+                    b.HasIndex("ResourceType", "Code", "ResourceRowId")
+                        .HasDatabaseName("IX_resource_security_labels_type_code")
+                        .HasFilter("[Code] <> 'NOPAT'");
+
                     b.ToTable("resource_security_labels", (string)null);
                 });
 
