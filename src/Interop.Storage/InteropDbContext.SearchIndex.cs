@@ -59,6 +59,9 @@ public abstract partial class InteropDbContext
             e.ToTable("search_dates");
             Common(e);
             e.HasIndex(x => new { x.ResourceType, x.ParamName, x.Start, x.End, x.ResourceRowId });
+            // gt, ge and eb test only the end of the range (SearchPredicateBuilder): without this
+            // index they walk every row of the parameter before the value through the index above.
+            e.HasIndex(x => new { x.ResourceType, x.ParamName, x.End, x.ResourceRowId });
         });
         b.Entity<QuantityIndexRow>(e =>
         {

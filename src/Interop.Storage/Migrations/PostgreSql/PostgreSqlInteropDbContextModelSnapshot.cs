@@ -282,6 +282,8 @@ namespace Interop.Storage.Migrations.PostgreSql
 
                     b.HasIndex("ResourceRowId");
 
+                    b.HasIndex("ResourceType", "ParamName", "End", "ResourceRowId");
+
                     b.HasIndex("ResourceType", "ParamName", "Start", "End", "ResourceRowId");
 
                     b.ToTable("search_dates", (string)null);

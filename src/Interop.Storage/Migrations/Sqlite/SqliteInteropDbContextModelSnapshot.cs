@@ -267,6 +267,8 @@ namespace Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("ResourceRowId");
 
+                    b.HasIndex("ResourceType", "ParamName", "End", "ResourceRowId");
+
                     b.HasIndex("ResourceType", "ParamName", "Start", "End", "ResourceRowId");
 
                     b.ToTable("search_dates", (string)null);
